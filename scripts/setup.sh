@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Create or refresh the project environment in .venv/ from requirements.lock (exact versions).
+# Idempotent: does nothing when .venv already matches the lock. Needs only python3 (3.11) and pip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+LOCK=requirements.lock
+STAMP=.venv/.adaptline-setup-stamp
+want="$(cat "$LOCK" pyproject.toml | sha256sum | cut -d' ' -f1)"
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $($PYTHON --version)"
+  "$PYTHON" -m venv .venv
+fi
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ] && .venv/bin/python -c "import adaptline" 2>/dev/null; then
+  echo "setup: .venv is up to date with $LOCK"
+  exit 0
+fi
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+# torch first, pinned: an unpinned resolution would pull a multi-GB CUDA build.
+.venv/bin/python -m pip install --quiet "$(grep -E '^torch==' "$LOCK")"
+.venv/bin/python -m pip install --quiet -r "$LOCK"
+.venv/bin/python -m pip install --quiet --no-deps -e .
+echo "$want" > "$STAMP"
+echo "setup: .venv ready ($(.venv/bin/python -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)'))"

@@ -1,0 +1,88 @@
+"""Core types: the record round trip, strict params loading, the content cache."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pytest
+
+from adaptline.cache import ContentCache, cache_key
+from adaptline.config import ParamsError, from_dict, load_section, to_dict
+from adaptline.records import Location, Record, read_records, write_records
+
+
+def _record(path: str, chunk: int, text: str = "UART init at 0x40011000") -> Record:
+    return Record(
+        doc_id="ab" * 32,
+        source_path=path,
+        kind="c",
+        location=Location(part="code", function="uart_init", line_start=3, line_end=9, heading_path=("A", "B")),
+        chunk_index=chunk,
+        text=text,
+        context=f"{path} · c · uart_init",
+        extractor_version="c/1",
+    )
+
+
+def test_record_round_trip_and_canonical_order(tmp_path):
+    records = [_record("b.c", 1), _record("a.c", 2), _record("a.c", 0, "ΩΩ 4.7kΩ")]
+    out = tmp_path / "r.jsonl"
+    write_records(out, records)
+    loaded = list(read_records(out))
+    assert [(r.source_path, r.chunk_index) for r in loaded] == [("a.c", 0), ("a.c", 2), ("b.c", 1)]
+    assert loaded[0] == records[2]
+    assert loaded[0].location.heading_path == ("A", "B")
+    assert loaded[0].record_id == "abababababababab-00000"
+    first = out.read_bytes()
+    write_records(out, list(reversed(records)))
+    assert out.read_bytes() == first
+
+
+def test_read_records_names_the_bad_line(tmp_path):
+    out = tmp_path / "r.jsonl"
+    out.write_text('{"doc_id": "x"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"r.jsonl:1"):
+        list(read_records(out))
+
+
+@dataclass(frozen=True)
+class _Lora:
+    r: int = 8
+    alpha: float = 16.0
+
+
+@dataclass(frozen=True)
+class _Params:
+    mode: Literal["fast", "slow"] = "fast"
+    lora: _Lora = field(default_factory=_Lora)
+    globs: list[str] = field(default_factory=list)
+    limit: int | None = None
+
+
+def test_params_strict_types_and_keys(tmp_path):
+    params = from_dict(_Params, {"mode": "slow", "lora": {"r": 4, "alpha": 8}, "globs": ["**/*.c"]}, "x")
+    assert params.lora == _Lora(r=4, alpha=8.0) and params.mode == "slow" and params.limit is None
+    assert to_dict(params)["lora"] == {"r": 4, "alpha": 8.0}
+    with pytest.raises(ParamsError, match=r"x.lora: unknown key\(s\) rank"):
+        from_dict(_Params, {"lora": {"rank": 4}}, "x")
+    with pytest.raises(ParamsError, match=r"x.lora.r: expected an integer"):
+        from_dict(_Params, {"lora": {"r": "4"}}, "x")
+    with pytest.raises(ParamsError, match=r"x.mode: 'medium' is not one of"):
+        from_dict(_Params, {"mode": "medium"}, "x")
+    with pytest.raises(ParamsError, match=r"x.lora.r: expected an integer"):
+        from_dict(_Params, {"lora": {"r": True}}, "x")
+    (tmp_path / "params.yaml").write_text("stage:\n  mode: fast\n  limit: 3\n", encoding="utf-8")
+    assert load_section(_Params, "stage", tmp_path / "params.yaml").limit == 3
+    with pytest.raises(ParamsError, match="missing section 'other'"):
+        load_section(_Params, "other", tmp_path / "params.yaml")
+
+
+def test_content_cache_counts_hits_and_misses(tmp_path):
+    cache = ContentCache(tmp_path / "c")
+    key = cache_key("sha", "v1", {"a": 1})
+    assert key == cache_key("sha", "v1", {"a": 1}) != cache_key("sha", "v2", {"a": 1})
+    assert cache.get(key) is None
+    cache.put(key, {"records": [1, 2]})
+    assert cache.get(key) == {"records": [1, 2]}
+    assert cache.stats.to_dict() == {"hits": 1, "misses": 1}
