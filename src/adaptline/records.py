@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -115,8 +115,9 @@ class Record:
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {item.name: getattr(self, item.name) for item in fields(self)}  # shallow: asdict deep-copies
         data["location"] = self.location.to_dict()
+        data["meta"], data["redactions"] = dict(self.meta), dict(self.redactions)
         data["record_id"] = self.record_id
         return data
 

@@ -1,0 +1,212 @@
+"""Word (.docx): body in reading order as markdown, chunked by heading sections.
+
+The body XML is walked child by child so tables stay where they appear between paragraphs.
+Running headers and footers become their own records (part "header"/"footer"): they often carry
+names and document numbers that the scrub stage must see, and they are noise inside body text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+import docx
+from docx.document import Document
+from docx.oxml.ns import qn
+from docx.styles import BabelFish
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from adaptline.extract.params import ExtractParams
+from adaptline.extract.readers.base import Chunk, Extraction, markdown_table, split_text
+from adaptline.records import Location
+
+_HEADING = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+
+
+@dataclass
+class _Section:
+    heading_path: tuple[str, ...]
+    blocks: list[str] = field(default_factory=list)
+
+
+class DocxReader:
+    """Registered in ``READERS`` (readers/__init__.py), which holds its kind and version."""
+
+    def read(self, data: bytes, params: ExtractParams) -> Extraction:
+        document = docx.Document(io.BytesIO(data))
+        chunks = [Chunk(Location(part="header"), text) for text in _running_texts(document, "header")]
+        for section in _sections(document):
+            for piece in split_text("\n\n".join(section.blocks), params.max_chunk_chars):
+                chunks.append(Chunk(Location(part="body", heading_path=section.heading_path or None), piece))
+        chunks += [Chunk(Location(part="footer"), text) for text in _running_texts(document, "footer")]
+        title = (document.core_properties.title or "").strip()
+        return Extraction(chunks=chunks, meta={"title": title} if title else {})
+
+
+def _sections(document: Document) -> list[_Section]:
+    """Body blocks (markdown) grouped under the heading that precedes them."""
+    numbering = _NumberingFormats(document)
+    styles = _StyleNames(document)
+    sections = [_Section(heading_path=())]
+    stack: list[tuple[int, str]] = []  # (level, title) of the open headings
+    counters: dict[tuple[str, int], int] = {}  # item numbers of the list being read; empty outside lists
+    for block in _body_blocks(document):
+        if isinstance(block, Table):
+            counters.clear()
+            table = markdown_table(_table_rows(block))
+            if table:
+                sections[-1].blocks.append(table)
+            continue
+        text = block.text.strip()
+        if not text:
+            continue
+        style = styles.of(block)
+        level = _heading_level(style)
+        if level is not None:
+            counters.clear()
+            stack = [(lvl, title) for lvl, title in stack if lvl < level] + [(level, text)]
+            sections.append(_Section(tuple(title for _, title in stack), ["#" * level + " " + text]))
+            continue
+        info = numbering.list_info(block, style)
+        if info is None:
+            counters.clear()
+            sections[-1].blocks.append(text)
+            continue
+        continues_list = bool(counters)
+        line = _list_line(text, info, counters)
+        if continues_list:
+            sections[-1].blocks[-1] += "\n" + line  # one list stays one block
+        else:
+            sections[-1].blocks.append(line)
+    return [section for section in sections if section.blocks]
+
+
+def _list_line(text: str, info: tuple[str, int, bool], counters: dict[tuple[str, int], int]) -> str:
+    """'- item' or 'N. item', indented by depth; numbering restarts below a shallower item."""
+    key, depth, ordered = info
+    for stale in [k for k in counters if k[1] > depth]:
+        del counters[stale]
+    counters[(key, depth)] = counters.get((key, depth), 0) + 1
+    marker = f"{counters[(key, depth)]}." if ordered else "-"
+    return "  " * depth + f"{marker} {text}"
+
+
+def _body_blocks(document: Document) -> list[Paragraph | Table]:
+    """Paragraphs and tables in document order, including those inside content controls."""
+    out: list[Paragraph | Table] = []
+
+    def visit(element: object) -> None:
+        for child in element.iterchildren():  # type: ignore[attr-defined]
+            if child.tag == qn("w:p"):
+                out.append(Paragraph(child, document))
+            elif child.tag == qn("w:tbl"):
+                out.append(Table(child, document))
+            elif child.tag == qn("w:sdt"):
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    visit(content)
+
+    visit(document.element.body)
+    return out
+
+
+class _StyleNames:
+    """Paragraph style id -> UI name, built once (python-docx's ``paragraph.style`` scans all styles)."""
+
+    def __init__(self, document: Document) -> None:
+        self.names: dict[str, str] = {}
+        self.default = ""
+        for style in document.styles.element.findall(qn("w:style")):
+            name = style.find(qn("w:name"))
+            ui_name = BabelFish.internal2ui(name.get(qn("w:val"), "")) if name is not None else ""
+            self.names[style.get(qn("w:styleId"), "")] = ui_name
+            if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true"):
+                self.default = ui_name
+
+    def of(self, paragraph: Paragraph) -> str:
+        style_id = paragraph._p.style
+        return self.names.get(style_id, "") if style_id else self.default
+
+
+def _heading_level(name: str) -> int | None:
+    if name == "Title":
+        return 1
+    match = _HEADING.match(name)
+    if match:
+        return max(1, min(6, int(match.group(1))))
+    return None
+
+
+def _table_rows(table: Table) -> list[list[str]]:
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:  # a horizontally merged cell repeats; keep it once
+                continue
+            seen.add(id(cell._tc))
+            cells.append(cell.text)
+        rows.append(cells)
+    return rows
+
+
+class _NumberingFormats:
+    """Tells bullet lists from numbered ones, from paragraph numbering or the list style."""
+
+    def __init__(self, document: Document) -> None:
+        self.formats: dict[tuple[str, int], str] = {}
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract: dict[str, dict[int, str]] = {}
+        for node in numbering.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in node.findall(qn("w:lvl")):
+                fmt = lvl.find(qn("w:numFmt"))
+                levels[int(lvl.get(qn("w:ilvl"), "0"))] = fmt.get(qn("w:val"), "") if fmt is not None else ""
+            abstract[node.get(qn("w:abstractNumId"), "")] = levels
+        for num in numbering.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            levels = abstract.get(ref.get(qn("w:val"), "") if ref is not None else "", {})
+            for ilvl, fmt in levels.items():
+                self.formats[(num.get(qn("w:numId"), ""), ilvl)] = fmt
+
+    def list_info(self, paragraph: Paragraph, style: str) -> tuple[str, int, bool] | None:
+        """(list key, depth, ordered) for a list item, else None."""
+        ppr = paragraph._p.pPr
+        num_pr = ppr.numPr if ppr is not None else None
+        if num_pr is not None and num_pr.numId is not None and num_pr.numId.val != 0:
+            num_id = str(num_pr.numId.val)
+            depth = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
+            fmt = self.formats.get((num_id, depth), self.formats.get((num_id, 0)))  # undefined level: as level 0
+            ordered = fmt not in ("", "bullet", "none") if fmt is not None else "Number" in style
+            return num_id, depth, ordered
+        if style and style.startswith("List Number"):
+            return style, _style_depth(style), True
+        if style and style.startswith("List Bullet"):
+            return style, _style_depth(style), False
+        return None
+
+
+def _style_depth(style: str) -> int:
+    match = re.search(r"(\d)$", style)
+    return int(match.group(1)) - 1 if match else 0
+
+
+def _running_texts(document: Document, which: str) -> list[str]:
+    """Distinct non-empty header or footer texts over all sections (first-page/even variants too)."""
+    texts: list[str] = []
+    for section in document.sections:
+        for attribute in (which, f"first_page_{which}", f"even_page_{which}"):
+            part = getattr(section, attribute)
+            if part.is_linked_to_previous and attribute != which:
+                continue
+            lines = [p.text.strip() for p in part.paragraphs if p.text.strip()]
+            lines += [markdown_table(_table_rows(t)) for t in part.tables]
+            text = "\n".join(line for line in lines if line)
+            if text and text not in texts:
+                texts.append(text)
+    return texts

@@ -1,0 +1,122 @@
+"""PDF: per-page text without running headers/footers and page numbers, hyphenation undone.
+
+Lines near the top or bottom of a page that recur on several pages (digits ignored, so "Rev 3 ·
+page 4" matches "Rev 3 · page 5") are running headers/footers: they are cut from the pages and
+kept once each as separate records, so the scrub stage still sees names they may carry. Lines of
+only digits are never matched that way (table cells): a bare number at a page edge is dropped
+only when it follows the page index ("7" on page 7, or on page 9 when numbering starts later).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import re
+from collections import Counter
+
+import pypdf
+from pypdf.errors import DependencyError, FileNotDecryptedError
+
+from adaptline.extract.params import ExtractParams
+from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, split_text
+from adaptline.records import Location
+
+_PAGE_LABEL = re.compile(
+    r"^\W*((page|seite|p\.)\s*\d+|\d+\s*(of|/|von)\s*\d+)(\s*(of|/|von)\s*\d+)?\W*$", re.IGNORECASE
+)
+_BARE_NUMBER = re.compile(r"^\W*(\d+)\W*$")
+_LETTER = re.compile(r"[^\W\d_]")
+_HYPHEN_BREAK = re.compile(r"([A-Za-z])-\n([a-z])")
+_DIGITS = re.compile(r"\d+")
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed files are reported by us, once
+
+
+class PdfReader:
+    """Registered in ``READERS`` (readers/__init__.py), which holds its kind and version."""
+
+    def read(self, data: bytes, params: ExtractParams) -> Extraction:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        notes = []
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise ExtractError("encrypted pdf (a password is required)")
+            except (DependencyError, NotImplementedError) as error:
+                raise ExtractError(f"encrypted pdf (cannot decrypt: {error})") from None
+            notes.append("encrypted pdf opened with the empty password")
+        try:
+            pages = [_clean_lines(page.extract_text() or "") for page in reader.pages]
+        except FileNotDecryptedError:
+            raise ExtractError("encrypted pdf (a password is required)") from None
+        needed = max(2, min(params.pdf_repeat_pages, math.ceil(params.pdf_repeat_fraction * len(pages))))
+        headers, footers = _running_lines(pages, params.pdf_edge_lines, needed)
+        offset = _page_number_offset(pages, params.pdf_edge_lines, needed)
+        chunks = []
+        if headers:
+            chunks.append(Chunk(Location(part="header"), "\n".join(headers.values())))
+        for number, lines in enumerate(pages, start=1):
+            page_number = None if offset is None else number + offset
+            body = _strip_edges(lines, set(headers) | set(footers), page_number, params.pdf_edge_lines)
+            text = _HYPHEN_BREAK.sub(r"\1\2", "\n".join(body))
+            for piece in split_text(text, params.max_chunk_chars):
+                chunks.append(Chunk(Location(part="body", page=number), piece))
+        if footers:
+            chunks.append(Chunk(Location(part="footer"), "\n".join(footers.values())))
+        if reader.pages and not any(chunk.location.part == "body" for chunk in chunks):
+            notes.append("no text layer (scanned pdf?)")
+        title = str((reader.metadata or {}).get("/Title") or "").strip()
+        return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=notes)
+
+
+def _clean_lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def _key(line: str) -> str:
+    return _DIGITS.sub("#", line.lower())
+
+
+def _running_lines(pages: list[list[str]], edge: int, needed: int) -> tuple[dict[str, str], dict[str, str]]:
+    """Header and footer lines (normalised key -> first text seen) on at least ``needed`` pages."""
+    if len(pages) < 2:
+        return {}, {}
+    found = []
+    for select in (lambda lines: lines[:edge], lambda lines: lines[-edge:] if edge else []):
+        counts: Counter[str] = Counter()
+        first: dict[str, str] = {}
+        for lines in pages:
+            for line in dict.fromkeys(select(lines)):
+                if _LETTER.search(line) and not _PAGE_LABEL.match(line):
+                    counts[_key(line)] += 1
+                    first.setdefault(_key(line), line)
+        found.append({key: first[key] for key, n in counts.items() if n >= needed})
+    headers, footers = found
+    footers = {key: text for key, text in footers.items() if key not in headers}
+    return headers, footers
+
+
+def _page_number_offset(pages: list[list[str]], edge: int, needed: int) -> int | None:
+    """Printed page number minus page index, if bare edge numbers follow the pages consistently."""
+    offsets: Counter[int] = Counter()
+    for index, lines in enumerate(pages, start=1):
+        edges = lines[:edge] + (lines[-edge:] if edge else [])
+        for value in {int(m.group(1)) for line in edges if (m := _BARE_NUMBER.match(line))}:
+            offsets[value - index] += 1
+    if not offsets:
+        return None
+    offset, count = offsets.most_common(1)[0]
+    return offset if count >= needed else None
+
+
+def _strip_edges(lines: list[str], running: set[str], page_number: int | None, edge: int) -> list[str]:
+    """Drop running lines and page numbers within ``edge`` lines of the top or bottom."""
+    keep = []
+    for index, line in enumerate(lines):
+        if index < edge or index >= len(lines) - edge:
+            bare = _BARE_NUMBER.match(line)
+            if _key(line) in running or _PAGE_LABEL.match(line) or (bare and int(bare.group(1)) == page_number):
+                continue
+        keep.append(line)
+    return keep

@@ -1,0 +1,123 @@
+"""PowerPoint (.pptx): one record per slide (title, text in reading order, tables) plus notes.
+
+Shapes are ordered top-to-bottom, then left-to-right, which is how a reader scans a slide;
+group shapes are opened recursively. Speaker notes are a separate record (part "notes"); slide
+footers (often a name or document number) one record for the deck (part "footer"); slide numbers
+and dates are dropped.
+Placeholders that inherit their position from the slide layout are placed by a per-layout
+table built once (python-pptx would resolve the inheritance again for every shape).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.shapes.base import BaseShape
+
+from adaptline.extract.params import ExtractParams
+from adaptline.extract.readers.base import Chunk, Extraction, markdown_table, split_text
+from adaptline.records import Location
+
+_TITLE_TYPES = {"title", "ctrTitle"}
+_BULLET_TYPES = {"body", "obj", None}  # None: a placeholder without a type attribute is a body ("obj")
+_RUNNING_TYPES = {"ftr", "dt", "sldNum", "hdr"}  # footer, date, slide number: kept out of slide text
+
+Position = tuple[int, int]
+
+
+class PptxReader:
+    """Registered in ``READERS`` (readers/__init__.py), which holds its kind and version."""
+
+    def read(self, data: bytes, params: ExtractParams) -> Extraction:
+        presentation = Presentation(io.BytesIO(data))
+        layouts: dict[int, dict[int, Position]] = {}
+        chunks: list[Chunk] = []
+        footers: dict[str, None] = {}  # distinct slide footer texts, in first-seen order
+        for number, slide in enumerate(presentation.slides, start=1):
+            layout = slide.slide_layout
+            inherited = layouts.get(id(layout.part))
+            if inherited is None:
+                inherited = layouts[id(layout.part)] = _layout_positions(layout)
+            shapes = [s for s in slide.shapes if _placeholder_type(s) not in _RUNNING_TYPES]
+            for shape in slide.shapes:
+                if (
+                    _placeholder_type(shape) in ("ftr", "hdr")
+                    and shape.has_text_frame
+                    and shape.text_frame.text.strip()
+                ):
+                    footers.setdefault(" ".join(shape.text_frame.text.split()))
+            titles = [s for s in shapes if _placeholder_type(s) in _TITLE_TYPES and s.has_text_frame]
+            title = " ".join(titles[0].text_frame.text.split()) if titles else ""
+            lines = [f"# {title}"] if title else []
+            for shape in _ordered([s for s in shapes if s not in titles[:1]], inherited):
+                lines += _shape_text(shape, inherited)
+            meta = {"slide_title": title} if title else {}
+            for piece in split_text("\n".join(lines), params.max_chunk_chars):
+                chunks.append(Chunk(Location(part="body", slide=number), piece, meta))
+            if slide.has_notes_slide and slide.notes_slide.notes_text_frame is not None:
+                notes = slide.notes_slide.notes_text_frame.text.strip()
+                for piece in split_text(notes, params.max_chunk_chars):
+                    chunks.append(Chunk(Location(part="notes", slide=number), piece))
+        if footers:
+            chunks.append(Chunk(Location(part="footer"), "\n".join(footers)))
+        title = (presentation.core_properties.title or "").strip()
+        return Extraction(chunks=chunks, meta={"title": title} if title else {})
+
+
+def _placeholder_type(shape: BaseShape) -> str | bool | None:
+    """The placeholder type attribute ("title", "body", None when absent); False if not a placeholder."""
+    ph = shape._element.ph
+    return False if ph is None else ph.get("type")
+
+
+def _layout_positions(layout: Any) -> dict[int, Position]:
+    """(top, left) of the layout's placeholders by idx: where slide placeholders without one sit."""
+    positions = {}
+    for shape in layout.placeholders:
+        element = shape._element
+        if element.y is not None and element.x is not None:
+            positions[element.ph_idx] = (int(element.y), int(element.x))
+    return positions
+
+
+def _position(shape: BaseShape, inherited: dict[int, Position]) -> Position | None:
+    element = shape._element
+    if element.y is not None and element.x is not None:
+        return int(element.y), int(element.x)
+    if element.ph is not None:
+        return inherited.get(element.ph_idx)
+    return None
+
+
+def _ordered(shapes: list[BaseShape], inherited: dict[int, Position]) -> list[BaseShape]:
+    """Reading order: top, then left (shapes without a known position keep their z-order at the end)."""
+    keyed = [(_position(shape, inherited), index, shape) for index, shape in enumerate(shapes)]
+    keyed.sort(key=lambda item: (item[0] is None, item[0] or (0, 0), item[1]))
+    return [shape for _, _, shape in keyed]
+
+
+def _shape_text(shape: BaseShape, inherited: dict[int, Position]) -> list[str]:
+    if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+        lines: list[str] = []
+        for child in _ordered(list(shape.shapes), {}):
+            lines += _shape_text(child, {})
+        return lines
+    if getattr(shape, "has_table", False) and shape.has_table:
+        rows = [[cell.text for cell in row.cells] for row in shape.table.rows]
+        table = markdown_table(rows)
+        return [table] if table else []
+    if not shape.has_text_frame:
+        return []
+    bullets = _placeholder_type(shape) in _BULLET_TYPES
+    lines = []
+    for paragraph in shape.text_frame.paragraphs:
+        text = " ".join(paragraph.text.split())
+        if not text:
+            continue
+        if bullets or paragraph.level > 0:
+            text = "  " * paragraph.level + "- " + text
+        lines.append(text)
+    return lines

@@ -1,0 +1,100 @@
+"""Excel (.xlsx): per sheet, rows rendered as "Header: value; ..." lines, chunked by rows.
+
+Opened read-only with cached formula values (``data_only``): the numbers a reader sees in Excel,
+not formulas. Merged ranges are filled with their top-left value so every row reads on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from typing import Any
+
+import openpyxl
+from openpyxl.utils import get_column_letter, range_boundaries
+
+from adaptline.extract.params import ExtractParams
+from adaptline.extract.readers.base import Chunk, Extraction
+from adaptline.records import Location
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+class XlsxReader:
+    """Registered in ``READERS`` (readers/__init__.py), which holds its kind and version."""
+
+    def read(self, data: bytes, params: ExtractParams) -> Extraction:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            chunks: list[Chunk] = []
+            for sheet in workbook.worksheets:
+                if not hasattr(sheet, "iter_rows"):
+                    continue
+                chunks += _sheet_chunks(sheet, _merged_ranges(workbook, sheet), params.xlsx_rows_per_chunk)
+            title = (workbook.properties.title or "").strip()
+        finally:
+            workbook.close()
+        return Extraction(chunks=chunks, meta={"title": title} if title else {})
+
+
+def _merged_ranges(workbook: Any, sheet: Any) -> list[tuple[int, int, int, int]]:
+    """(min_col, min_row, max_col, max_row) of merged ranges, read from the sheet XML (read-only mode has none)."""
+    path = getattr(sheet, "_worksheet_path", None)
+    if not path:
+        return []
+    with workbook._archive.open(path) as handle:
+        raw = handle.read()
+    return [range_boundaries(ref.decode("ascii")) for ref in _MERGE.findall(raw)]  # type: ignore[misc]
+
+
+def _sheet_chunks(sheet: Any, merges: list[tuple[int, int, int, int]], rows_per_chunk: int) -> list[Chunk]:
+    sheet.reset_dimensions()  # stored dimensions are often wrong; read what is there
+    grid: dict[int, dict[int, str]] = {}
+    for row_number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        values = {col: _format(value) for col, value in enumerate(row, start=1) if _format(value)}
+        if values:
+            grid[row_number] = values
+    original = {row: dict(values) for row, values in grid.items()}
+    for min_col, min_row, max_col, max_row in merges:
+        value = original.get(min_row, {}).get(min_col)
+        if value is None:
+            continue
+        for row in range(min_row, max_row + 1):
+            for col in range(min_col, max_col + 1):
+                grid.setdefault(row, {})[col] = value
+    if not grid:
+        return []
+    rows = sorted(grid)
+    header_row = next((r for r in rows if len(set(original.get(r, {}).values())) >= 2), rows[0])
+    preamble = [" ".join(dict.fromkeys(grid[r].values())) for r in rows if r < header_row]
+    columns = sorted({col for values in grid.values() for col in values})
+    headers = {col: grid[header_row].get(col) or get_column_letter(col) for col in columns}
+    data_rows = [r for r in rows if r > header_row]
+    first_col, last_col = get_column_letter(columns[0]), get_column_letter(columns[-1])
+    header_line = "Columns: " + " | ".join(grid[header_row].get(col, "") for col in columns if col in grid[header_row])
+    chunks = []
+    groups = [data_rows[i : i + rows_per_chunk] for i in range(0, len(data_rows), rows_per_chunk)] or [[]]
+    for index, group in enumerate(groups):
+        lines = (preamble if index == 0 else []) + [header_line]
+        lines += ["; ".join(f"{headers[col]}: {value}" for col, value in sorted(grid[r].items())) for r in group]
+        start = header_row if index == 0 else group[0]
+        end = group[-1] if group else header_row
+        cell_range = f"{first_col}{start}:{last_col}{end}"
+        chunks.append(Chunk(Location(part="table", sheet=sheet.title, cell_range=cell_range), "\n".join(lines)))
+    return chunks
+
+
+def _format(value: Any) -> str:
+    """Cell value as a reader would see it (no float noise, ISO dates)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return f"{value:.10g}"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return " ".join(str(value).split())

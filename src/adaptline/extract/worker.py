@@ -1,0 +1,199 @@
+"""Extraction of one document inside a worker process, and the pool that runs and polices them.
+
+Parsers of untrusted files can hang or balloon. Each worker is a plain ``multiprocessing``
+process with an address-space cap (RLIMIT_AS); the parent gives it one document at a time and
+kills it when the document runs past its deadline, then starts a fresh worker and goes on. A
+worker that dies (segfault, OOM kill) is reported for that document only.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import resource
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from adaptline.extract.params import ExtractParams
+from adaptline.extract.readers import READERS, ExtractError
+from adaptline.extract.safety import check_zip
+from adaptline.records import sha256_bytes
+
+_MB = 1024 * 1024
+_ERROR_MESSAGE_CHARS = 160
+_ZIP_KINDS = ("docx", "pptx", "xlsx")
+_QUOTED = re.compile("b?'[^']*'|b?\"[^\"]*\"")  # quoted text in a parser's message
+
+
+@dataclass(frozen=True)
+class Task:
+    key: str  # the caller's handle for the result (the relative path)
+    path: str  # absolute path of the document
+    kind: str
+    sha256: str  # of the bytes the parent hashed: the worker checks it reads the same bytes
+
+
+def extract_document(path: str, kind: str, params: ExtractParams, sha256: str | None = None) -> dict[str, Any]:
+    """Extract one document; the result is plain data (cached as JSON, sent between processes).
+
+    ``{"status": "extracted", "chunks": [...], "meta": {...}, "notes": [...]}`` or
+    ``{"status": "failed", "reason": "..."}``; ``"transient": True`` marks failures that depend on
+    the machine (memory, time) rather than on the bytes, which must not be cached.
+    """
+    reader = READERS[kind]
+    try:
+        data = Path(path).read_bytes()
+        if sha256 is not None and sha256_bytes(data) != sha256:
+            return {"status": "failed", "reason": "file changed while the stage ran", "transient": True}
+        if kind in _ZIP_KINDS:
+            check_zip(data, kind, params)
+        extraction = reader.read(data, params)
+    except ExtractError as error:
+        return {"status": "failed", "reason": str(error)}
+    except MemoryError:
+        return {"status": "failed", "reason": f"memory limit exceeded ({params.memory_limit_mb} MB)", "transient": True}
+    except RecursionError:
+        return {"status": "failed", "reason": f"corrupt or unreadable {kind} file (nesting too deep)"}
+    except Exception as error:  # a parser's own error on a bad file: report it, never stop the run
+        return {"status": "failed", "reason": f"corrupt or unreadable {kind} file ({_describe(error)})"}
+    return {
+        "status": "extracted",
+        "chunks": [chunk.to_dict() for chunk in extraction.chunks],
+        "meta": extraction.meta,
+        "notes": extraction.notes,
+    }
+
+
+def _describe(error: BaseException) -> str:
+    """Exception type and a short, single-line message with quoted parts masked.
+
+    Parser messages sometimes quote bytes of the document; those could be personal data, which
+    must not reach the report or the log.
+    """
+    text = str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)  # KeyError quotes itself
+    message = _QUOTED.sub("'…'", " ".join(text.split()))
+    if len(message) > _ERROR_MESSAGE_CHARS:
+        message = message[: _ERROR_MESSAGE_CHARS - 1] + "…"
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+def _worker_main(connection: Connection, params: ExtractParams) -> None:
+    if params.memory_limit_mb > 0:
+        limit = params.memory_limit_mb * _MB
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    while True:
+        try:
+            task = connection.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        connection.send(extract_document(task.path, task.kind, params, task.sha256))
+
+
+class _Worker:
+    def __init__(self, context: Any, params: ExtractParams) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, params), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: Task | None = None
+        self.deadline = 0.0
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.connection.send(None)
+            except OSError:
+                self.process.kill()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
+def run_tasks(tasks: Iterable[Task], params: ExtractParams, workers: int) -> Iterator[tuple[Task, dict[str, Any]]]:
+    """Run tasks on ``workers`` processes; yield (task, result) as they finish (any order)."""
+    pending = deque(tasks)
+    if not pending:
+        return
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    pool = [_Worker(context, params) for _ in range(max(1, min(workers, len(pending))))]
+    try:
+        while pending or any(worker.task for worker in pool):
+            for index, worker in enumerate(pool):
+                if worker.task is None and pending:
+                    pool[index] = _assign(worker, pending.popleft(), context, params)
+            busy = [worker for worker in pool if worker.task is not None]
+            timeout = max(0.0, min(worker.deadline for worker in busy) - time.monotonic())
+            ready = set(wait([worker.connection for worker in busy], timeout=timeout))
+            for index, worker in enumerate(pool):
+                task = worker.task
+                if task is None:
+                    continue
+                if worker.connection in ready:
+                    try:
+                        result = worker.connection.recv()
+                    except (EOFError, OSError):
+                        worker.process.join(timeout=5)
+                        reason = _death_reason(worker.process.exitcode, params)
+                        result = {"status": "failed", "reason": reason, "transient": True}
+                        pool[index] = _replace(worker, context, params)
+                    else:
+                        worker.task = None
+                        if result.get("transient"):  # e.g. after a MemoryError: start clean
+                            pool[index] = _replace(worker, context, params)
+                    yield task, result
+                elif time.monotonic() >= worker.deadline:
+                    pool[index] = _replace(worker, context, params)
+                    reason = f"timed out after {params.timeout_s:g} s (parser killed)"
+                    yield task, {"status": "failed", "reason": reason, "transient": True}
+    finally:
+        for worker in pool:
+            worker.stop(kill=worker.task is not None)
+
+
+def _assign(worker: _Worker, task: Task, context: Any, params: ExtractParams) -> _Worker:
+    """Hand ``task`` to ``worker`` (or to a fresh one if that worker died while idle)."""
+    for attempt in range(2):
+        try:
+            worker.connection.send(task)
+            break
+        except OSError:
+            if attempt:
+                raise
+            worker = _replace(worker, context, params)
+    worker.task, worker.deadline = task, time.monotonic() + params.timeout_s
+    return worker
+
+
+def _replace(worker: _Worker, context: Any, params: ExtractParams) -> _Worker:
+    worker.stop(kill=True)
+    return _Worker(context, params)
+
+
+def _death_reason(exitcode: int | None, params: ExtractParams) -> str:
+    if exitcode is not None and exitcode < 0:
+        signal_number = -exitcode
+        hint = f"; memory cap {params.memory_limit_mb} MB" if signal_number == 9 else ""
+        return f"worker died on signal {signal_number} while parsing{hint}"
+    return f"worker exited with code {exitcode} while parsing"
+
+
+def default_workers(requested: int) -> int:
+    """``requested`` worker count, or all usable cores for 0."""
+    if requested > 0:
+        return requested
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)

@@ -1,0 +1,31 @@
+"""DVC stage `extract`: raw documents -> data/extracted/records.jsonl + extract_report.json."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--input-dir", required=True, help="raw documents folder (read recursively)")
+    parser.add_argument("--output", required=True, help="records JSONL to write")
+    parser.add_argument("--report", required=True, help="extract report JSON (DVC metrics)")
+    parser.add_argument("--cache-dir", required=True, help="per-document extraction cache (outside DVC outputs)")
+    parser.add_argument("--params", default="params.yaml")
+    args = parser.parse_args(argv)
+
+    from adaptline.config import load_section
+    from adaptline.extract import ExtractParams, ExtractStageError, run_extract
+
+    params = load_section(ExtractParams, "extract", args.params)
+    try:
+        run_extract(args.input_dir, args.output, args.report, args.cache_dir, params)
+    except ExtractStageError as error:
+        print(f"extract: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

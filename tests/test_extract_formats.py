@@ -1,0 +1,240 @@
+"""Per-format extraction on tiny generated documents: text, reading order, locations."""
+
+from __future__ import annotations
+
+import io
+import itertools
+
+import docx
+import pytest
+from extract_builders import C_SOURCE, make_docx, make_pdf, make_pptx, make_xlsx
+
+from adaptline.extract.params import ExtractParams, SensitivityRule
+from adaptline.extract.readers import READERS
+from adaptline.extract.readers.base import markdown_table, split_text
+from adaptline.extract.runner import sensitivity_for
+from adaptline.extract.sniff import sniff
+
+PARAMS = ExtractParams()
+
+
+def by_part(chunks, part):
+    return [chunk for chunk in chunks if chunk.location.part == part]
+
+
+def test_docx_reading_order_headings_lists_tables_and_running_parts() -> None:
+    extraction = READERS["docx"].read(make_docx(), PARAMS)
+    chunks = extraction.chunks
+    assert extraction.meta == {"title": "Power Supply Design Review"}  # title kept, author never
+    assert "Erika" not in str(extraction.meta)
+    assert [c.text for c in by_part(chunks, "header")] == ["ACME Confidential · DR-0042 · prepared by Erika Mustermann"]
+    assert [c.text for c in by_part(chunks, "footer")] == ["Printed copies are uncontrolled"]
+    body = by_part(chunks, "body")
+    assert [c.location.heading_path for c in body] == [("Scope",), ("Scope", "Findings"), ("Conclusion",)]
+    assert body[0].text == "# Scope\n\nThis review covers the 3V3 buck converter."
+    assert body[1].text == (
+        "## Findings\n\n- Ripple exceeds the budget\n- Thermal margin is fine\n\n"
+        "| Rail | Ripple mV |\n|---|---|\n| 3V3 | 45 |\n| 1V8 | 12 |\n\n"
+        "1. Replace C12\n2. Re-run the load step test"
+    )
+    assert all("Erika" not in c.text for c in body)  # running header kept out of the body
+    assert chunks[0].location.part == "header" and chunks[-1].location.part == "footer"
+
+
+def test_docx_long_section_is_split_under_the_limit() -> None:
+    document = docx.Document()
+    document.add_heading("Long", level=1)
+    for index in range(60):
+        document.add_paragraph(f"Paragraph {index} " + "word " * 20)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    params = ExtractParams(max_chunk_chars=500)
+    body = by_part(READERS["docx"].read(buffer.getvalue(), params).chunks, "body")
+    assert len(body) > 5
+    assert all(len(c.text) <= 500 for c in body)
+    assert all(c.location.heading_path == ("Long",) for c in body)
+    joined = "\n".join(c.text for c in body)
+    assert "Paragraph 0 " in joined and "Paragraph 59 " in joined
+
+
+def test_pptx_slides_titles_groups_tables_notes() -> None:
+    chunks = READERS["pptx"].read(make_pptx(), PARAMS).chunks
+    assert [(c.location.slide, c.location.part) for c in chunks] == [(1, "body"), (1, "notes"), (2, "body")]
+    assert chunks[0].text == "# Motor Driver Status\n- Gate driver validated\n  - Dead time 200 ns"
+    assert chunks[1].text == "Mention the EMI retest next week."
+    # grouped shapes in top-to-bottom order (added bottom first), then the table further right/down
+    assert chunks[2].text == (
+        "# Test Matrix\nUpper grouped note\nLower grouped note\n| Test | Result |\n|---|---|\n| Surge | Pass |"
+    )
+    assert chunks[2].meta == {"slide_title": "Test Matrix"}
+
+
+def test_xlsx_cached_formula_values_headers_merged_and_empty_rows() -> None:
+    chunks = READERS["xlsx"].read(make_xlsx(), PARAMS).chunks
+    assert [(c.location.sheet, c.location.cell_range) for c in chunks] == [("BOM", "A2:D6"), ("Results", "A1:B6")]
+    assert chunks[0].text == (
+        "Bill of materials rev B\n"
+        "Columns: Ref | Part | Qty | Cost\n"
+        "Ref: R1; Part: 10k 0402; Qty: 4; Cost: 0.01\n"
+        "Ref: C12; Part: 22uF 0805; Qty: 2; Cost: 0.12\n"
+        "Ref: Total; Cost: 0.28"
+    )
+
+
+def test_xlsx_chunks_every_n_rows_with_cell_ranges() -> None:
+    chunks = READERS["xlsx"].read(make_xlsx(), ExtractParams(xlsx_rows_per_chunk=2)).chunks
+    results = [c for c in chunks if c.location.sheet == "Results"]
+    assert [c.location.cell_range for c in results] == ["A1:B3", "A4:B5", "A6:B6"]
+    assert results[1].text == "Columns: Test | Value\nTest: T2; Value: 3\nTest: T3; Value: 4.5"
+
+
+def test_pdf_pages_without_running_lines_and_with_hyphens_joined() -> None:
+    extraction = READERS["pdf"].read(make_pdf(pages=3), PARAMS)
+    chunks = extraction.chunks
+    assert extraction.meta == {"title": "Sensor Interface Specification"}
+    assert [c.text for c in by_part(chunks, "header")] == ["SIS-100 Sensor Interface Specification Rev 2"]
+    body = by_part(chunks, "body")
+    assert [c.location.page for c in body] == [1, 2, 3]
+    assert body[0].text == "Electrical requirements\nThe converter shall tolerate input transients of 40 V for 100 ms."
+    assert body[1].text == "Timing requirements\nThe SPI clock shall not exceed 10 MHz."
+    assert all("Page" not in c.text and "SIS-100" not in c.text for c in body)
+
+
+def test_c_functions_with_comments_and_grouped_declarations() -> None:
+    chunks = READERS["c"].read(C_SOURCE.encode(), PARAMS).chunks
+    locations = [(c.location.function, c.location.line_start, c.location.line_end) for c in chunks]
+    assert locations == [(None, 1, 12), ("uart_putc", 14, 23), ("add", 25, 25)]
+    assert chunks[0].meta == {"symbols": ["UART_BASE", "uart_regs_t"]}
+    assert chunks[0].text.startswith("/* uart.c - UART driver") and chunks[0].text.endswith("} uart_regs_t;")
+    assert chunks[1].text.startswith("/**\n * Send one byte") and chunks[1].text.endswith("uart->DR = (uint32_t)c;\n}")
+    assert all(c.location.part == "code" for c in chunks)
+    # lossless: every non-blank source line is in exactly one chunk
+    lines = [line for c in chunks for line in c.text.splitlines() if line.strip()]
+    assert lines == [line for line in C_SOURCE.splitlines() if line.strip()]
+
+
+def test_c_long_function_split_at_statement_boundaries() -> None:
+    statements = "".join(f"    reg[{i}] = compute_value_for_register({i}, 0x{i:04x}u);\n" for i in range(40))
+    source = f"/* Init all registers. */\nvoid init_all(void)\n{{\n{statements}}}\n".encode()
+    chunks = READERS["c"].read(source, ExtractParams(max_chunk_chars=600)).chunks
+    assert len(chunks) > 3
+    assert all(c.location.function == "init_all" and len(c.text) <= 600 for c in chunks)
+    assert chunks[0].text.startswith("/* Init all registers. */\nvoid init_all(void)\n{")
+    assert chunks[-1].text.endswith("}")
+    assert [c.meta["part"] for c in chunks] == list(range(1, len(chunks) + 1))
+    for chunk in chunks[1:]:
+        assert chunk.text.startswith("reg[")  # each piece starts on a statement
+    assert chunks[0].location.line_start == 1 and chunks[-1].location.line_end == 44
+    spans = [(c.location.line_start, c.location.line_end) for c in chunks]
+    assert all(b[0] == a[1] + 1 for a, b in itertools.pairwise(spans))
+
+
+def test_c_function_inside_include_guard_and_syntax_errors_noted() -> None:
+    source = b"#ifndef DRV_H\n#define DRV_H\n\n/* Reset. */\nint drv_reset(int x)\n{\n    return x +;\n}\n\n#endif\n"
+    extraction = READERS["c"].read(source, PARAMS)
+    assert [c.location.function for c in extraction.chunks] == [None, "drv_reset", None]
+    assert extraction.chunks[1].text.startswith("/* Reset. */\nint drv_reset(int x)")
+    assert len(extraction.notes) == 1 and extraction.notes[0].startswith("C syntax errors near line(s) 7")
+
+
+@pytest.mark.parametrize(
+    ("maker", "name", "kind"),
+    [(make_docx, "a.docx", "docx"), (make_pptx, "a.pptx", "pptx"), (make_xlsx, "a.xlsx", "xlsx")],
+)
+def test_sniff_office_kinds_from_zip_members_regardless_of_extension(maker, name, kind) -> None:
+    data = maker()
+    assert sniff(data, name).kind == kind
+    wrong = sniff(data, "misnamed.bin")
+    assert wrong.kind == kind and "content is " + kind in wrong.note
+
+
+def test_sniff_pdf_and_c_and_unsupported() -> None:
+    assert sniff(make_pdf(), "x.pdf").kind == "pdf"
+    assert sniff(b"int x;\n", "x.h").kind == "c"
+    assert sniff(b"\x00\x01\x02binary", "x.c").reason == "binary content with a C source extension"
+    assert sniff(b"hello", "notes.txt").reason == "unsupported file type (.txt)"
+
+
+def test_split_text_and_markdown_table() -> None:
+    text = "\n\n".join(f"para {i} " + "x" * 40 for i in range(10))
+    pieces = split_text(text, 120)
+    assert all(len(p) <= 120 for p in pieces) and "".join(pieces).count("para") == 10
+    assert markdown_table([["a", "b|c"], ["1", "2\n3"], ["", ""]]) == "| a | b\\|c |\n|---|---|\n| 1 | 2 3 |"
+
+
+def test_sensitivity_first_matching_rule_wins() -> None:
+    params = ExtractParams(
+        sensitivity_rules=(SensitivityRule("hr/*", "restricted"), SensitivityRule("*.pdf", "public")),
+        default_sensitivity="internal",
+    )
+    assert sensitivity_for("hr/salaries.pdf", params) == "restricted"
+    assert sensitivity_for("specs/a.pdf", params) == "public"
+    assert sensitivity_for("fw/main.c", params) == "internal"
+    with pytest.raises(ValueError, match="not a level"):
+        ExtractParams(sensitivity_rules=(SensitivityRule("*", "secret"),))
+
+
+def test_docx_lists_from_paragraph_numbering_nested() -> None:
+    document = docx.Document()
+    document.add_heading("Procedure", level=1)
+    for text, num_id, level in [("Power up", 9, 0), ("Measure rails", 9, 0), ("3V3 rail", 9, 1), ("Sign off", 9, 0)]:
+        document.add_paragraph(text)._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = num_id
+        document.paragraphs[-1]._p.pPr.numPr.get_or_add_ilvl().val = level
+    document.add_paragraph("Notes follow.")
+    document.add_paragraph("Bullet item")._p.get_or_add_pPr().get_or_add_numPr().get_or_add_numId().val = 2
+    buffer = io.BytesIO()
+    document.save(buffer)
+    body = by_part(READERS["docx"].read(buffer.getvalue(), PARAMS).chunks, "body")
+    assert body[0].text == (
+        "# Procedure\n\n1. Power up\n2. Measure rails\n  1. 3V3 rail\n3. Sign off\n\nNotes follow.\n\n- Bullet item"
+    )
+
+
+TOPICS = ["clocks", "resets", "power", "pins", "setup time", "hold time", "jitter", "skew"]
+
+
+def test_pdf_chapter_running_heads_removed_when_on_enough_pages() -> None:
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1)
+    for page in range(1, 9):
+        chapter = 1 if page <= 4 else 2
+        pdf.drawString(72, 800, f"Chapter {chapter}: {'Interfaces' if chapter == 1 else 'Timing'} {page}")
+        pdf.drawString(72, 700, f"Body text about {TOPICS[page - 1]}.")
+        pdf.drawString(72, 60, f"{1000 + page * 3}.5")  # a table value at the page bottom: kept
+        pdf.drawString(72, 40, str(page + 2))  # printed page numbers start at 3
+        pdf.showPage()
+    pdf.save()
+    chunks = READERS["pdf"].read(buffer.getvalue(), PARAMS).chunks
+    assert [c.text for c in by_part(chunks, "header")] == ["Chapter 1: Interfaces 1\nChapter 2: Timing 5"]
+    assert [c.text for c in by_part(chunks, "body")] == [
+        f"Body text about {topic}.\n{1000 + page * 3}.5" for page, topic in enumerate(TOPICS, start=1)
+    ]
+    assert by_part(chunks, "footer") == []
+
+
+def test_pptx_slide_footers_recorded_once_and_slide_numbers_dropped() -> None:
+    from pptx import Presentation
+
+    presentation = Presentation()
+    layout = presentation.slide_layouts[1]
+    for number in (1, 2):
+        slide = presentation.slides.add_slide(layout)
+        slide.shapes.title.text = f"Status {number}"
+        for placeholder in layout.placeholders:
+            if placeholder.placeholder_format.idx in (11, 12):  # footer, slide number
+                slide.shapes.clone_placeholder(placeholder)
+        for shape in slide.placeholders:
+            if shape.placeholder_format.idx == 11:
+                shape.text_frame.text = "DR-0042 · prepared by Erika Mustermann"
+            elif shape.placeholder_format.idx == 12:
+                shape.text_frame.text = str(number)
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    chunks = READERS["pptx"].read(buffer.getvalue(), PARAMS).chunks
+    assert [(c.location.part, c.location.slide, c.text) for c in chunks] == [
+        ("body", 1, "# Status 1"),
+        ("body", 2, "# Status 2"),
+        ("footer", None, "DR-0042 · prepared by Erika Mustermann"),
+    ]
