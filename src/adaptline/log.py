@@ -18,14 +18,13 @@ T = TypeVar("T")
 
 
 def get_logger(name: str) -> logging.Logger:
-    logger = logging.getLogger(name)
-    if not logging.getLogger().handlers and not logger.handlers:
+    package = logging.getLogger("adaptline")
+    if not package.handlers and not logging.getLogger().handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
-        root = logging.getLogger("adaptline")
-        root.addHandler(handler)
-        root.setLevel(os.environ.get("ADAPTLINE_LOG_LEVEL", "INFO"))
-    return logger
+        package.addHandler(handler)
+        package.setLevel(os.environ.get("ADAPTLINE_LOG_LEVEL", "INFO"))
+    return logging.getLogger(name)
 
 
 def progress(items: Iterable[T], total: int | None = None, desc: str = "", unit: str = "doc") -> Iterator[T]:
