@@ -19,11 +19,12 @@ T = TypeVar("T")
 
 def get_logger(name: str) -> logging.Logger:
     package = logging.getLogger("adaptline")
-    if not package.handlers and not logging.getLogger().handlers:
+    if not package.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
         package.addHandler(handler)
         package.setLevel(os.environ.get("ADAPTLINE_LOG_LEVEL", "INFO"))
+        package.propagate = False  # libraries (dvclive) add root handlers; print each line once
     return logging.getLogger(name)
 
 

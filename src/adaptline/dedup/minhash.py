@@ -1,6 +1,7 @@
 """MinHash signatures (datasketch) and LSH banding, vectorised for throughput.
 
-Signatures are datasketch ``MinHash`` objects fed pre-computed 32-bit shingle hashes; LSH uses
+Signatures are datasketch ``MinHash`` values (scheme affine32, computed here with datasketch's own
+permutations and mixing function, without a MinHash object per record) of 32-bit shingle hashes; LSH uses
 datasketch's optimal (bands, rows) for the threshold, with the banding done in numpy over all
 signatures at once (datasketch's ``MinHashLSH`` index is pure Python and dominated the run time).
 Signatures depend only on a record's text, kind and the shingling params, so they are cached by
@@ -9,43 +10,45 @@ content: adding documents never recomputes the signatures of old ones.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 
 import numpy as np
 from datasketch import MinHash
 from datasketch.lsh import _optimal_param
+from datasketch.minhash import _fmix
 
 from adaptline.dedup.params import DedupParams
 from adaptline.dedup.shingles import shingles
+from adaptline.log import get_logger
 
+log = get_logger(__name__)
 MINHASH_SCHEME = "affine32"  # datasketch 2.x permutation scheme; part of the signature cache key
 
 
-def _identity(value: int) -> int:
-    return value
+@functools.lru_cache(maxsize=8)
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's (a, b) permutation parameters for this ``num_perm`` and seed."""
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME).permutations
+    return a, b
 
 
 def signature(shingle_hashes: np.ndarray, params: DedupParams) -> np.ndarray:
-    """MinHash signature (``num_perm`` values) of a set of 32-bit shingle hashes."""
-    minhash = MinHash(num_perm=params.num_perm, seed=params.seed, hashfunc=_identity, scheme=MINHASH_SCHEME)
-    if len(shingle_hashes):
-        minhash.update_batch(shingle_hashes.tolist())
-    return minhash.hashvalues.copy()
+    """MinHash signature (``num_perm`` uint32 values) of a set of 32-bit shingle hashes.
+
+    Bit-identical to ``datasketch.MinHash(scheme="affine32").update_batch`` fed the same hashes
+    (a test checks it), but ~5x faster: it skips building a MinHash object per record.
+    """
+    a, b = _permutations(params.num_perm, params.seed)
+    if len(shingle_hashes) == 0:
+        return np.full(params.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
+    mixed = _fmix(shingle_hashes.astype(np.uint32).reshape(-1, 1), 32)
+    return (mixed * a + b).min(axis=0)
 
 
-def _signature_batch(args: tuple[list[np.ndarray], DedupParams]) -> list[np.ndarray]:
-    sets, params = args
-    return [signature(s, params) for s in sets]
-
-
-def signatures_for(shingle_sets: list[np.ndarray], params: DedupParams, workers: int) -> list[np.ndarray]:
-    """Signatures of many shingle sets, over a process pool when ``workers`` > 1 and the batch is large."""
-    if workers <= 1 or len(shingle_sets) < params.parallel_min_items:
-        return [signature(s, params) for s in shingle_sets]
-    size = max(1, len(shingle_sets) // (workers * 4))
-    batches = [(shingle_sets[i : i + size], params) for i in range(0, len(shingle_sets), size)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return [sig for batch in pool.map(_signature_batch, batches) for sig in batch]
+def signatures_for(shingle_sets: list[np.ndarray], params: DedupParams) -> list[np.ndarray]:
+    """Signatures of many shingle sets, in this process: at ~35 us each, a pool's pickling costs more."""
+    return [signature(s, params) for s in shingle_sets]
 
 
 def _shingle_batch(args: tuple[list[tuple[str, str]], DedupParams]) -> list[np.ndarray]:
@@ -76,6 +79,7 @@ def lsh_candidate_pairs(signatures: dict[str, np.ndarray], params: DedupParams) 
     matrix = np.ascontiguousarray(np.stack([signatures[k] for k in keys]).astype(np.uint64))
     bands, rows = lsh_bands(params)
     pairs: set[tuple[int, int]] = set()
+    oversized = 0
     for band in range(bands):
         block = np.ascontiguousarray(matrix[:, band * rows : (band + 1) * rows])
         _, inverse, counts = np.unique(
@@ -89,8 +93,16 @@ def lsh_candidate_pairs(signatures: dict[str, np.ndarray], params: DedupParams) 
         order = shared[np.argsort(inverse[shared], kind="stable")]
         buckets = np.split(order, np.flatnonzero(np.diff(inverse[order])) + 1)
         for bucket in buckets:
-            members = bucket.tolist()
+            members = sorted(bucket.tolist())
+            if len(members) > params.lsh_max_bucket:
+                # A huge bucket is boilerplate (page footers with a number, licence headers): pair
+                # each member with the bucket's first one only, linear instead of quadratic.
+                oversized += 1
+                pairs.update((members[0], b) for b in members[1:])
+                continue
             for i, a in enumerate(members):
                 for b in members[i + 1 :]:
                     pairs.add((a, b))
+    if oversized:
+        log.warning("dedup: %d LSH bucket(s) over %d members paired star-wise", oversized, params.lsh_max_bucket)
     return {(keys[a], keys[b]) for a, b in pairs}

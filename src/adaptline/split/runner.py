@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from pathlib import Path
 
 from adaptline.cache import ContentCache
 from adaptline.dedup.minhash import lsh_candidate_pairs
 from adaptline.dedup.params import DedupParams
-from adaptline.dedup.runner import build_items, compute_signatures
+from adaptline.dedup.runner import build_items, compute_signatures, exact_digest
 from adaptline.dedup.shingles import jaccard
 from adaptline.log import get_logger
 from adaptline.records import KINDS, Record, read_records, write_json, write_records
-from adaptline.split.assign import SPLITS, assign_split
+from adaptline.split.assign import SPLITS, assign_documents
 from adaptline.split.params import SplitParams
 
 log = get_logger(__name__)
@@ -34,11 +33,11 @@ def audit_leakage(
     leaks: list[dict] = []
     seen: dict[str, str] = {}
     for item in items:  # exact (normalised) duplicates, including texts too short for MinHash
-        digest = hashlib.sha256(item.normalized.encode("utf-8")).hexdigest()
-        other = seen.setdefault(digest, item.key)
+        other = seen.setdefault(exact_digest(item), item.key)
         if other != item.key and split_of[other] != split_of[item.key]:
             leaks.append({"a": other, "b": item.key, "similarity": 1.0})
-    candidates = lsh_candidate_pairs(compute_signatures(items, dedup, cache), dedup)
+    representatives = [item for item in items if seen[exact_digest(item)] == item.key]  # exact copies checked above
+    candidates = lsh_candidate_pairs(compute_signatures(representatives, dedup, cache), dedup)
     cross = [(a, b) for a, b in sorted(candidates) if split_of[a] != split_of[b]]
     for a, b in cross:
         similarity = jaccard(by_key[a].shingle_set, by_key[b].shingle_set)
@@ -64,17 +63,43 @@ def run_split(
         if not Path(path).is_file():
             raise SplitError(f"input not found: {path} (run the dedup stage first)")
     records = list(read_records(input_path))
+    dedup_report = _read_json(dedup_report_path)
+    links = [(link["a"], link["b"]) for link in dedup_report.get("document_links", [])]
+    plan = assign_documents({r.doc_id for r in records}, links, params)
     by_split: dict[str, list[Record]] = {name: [] for name in SPLITS}
     assignments: dict[str, dict] = {}
     for record in records:
-        name = assign_split(record.doc_id, params)
-        by_split[name].append(record)
+        choice = plan[record.doc_id]
+        by_split[choice.split].append(record)
         entry = assignments.setdefault(
-            record.doc_id, {"split": name, "source_path": record.source_path, "kind": record.kind, "n_records": 0}
+            record.doc_id,
+            {
+                "split": choice.split,
+                "bucket": choice.bucket,
+                "family": choice.family,
+                "source_path": record.source_path,
+                "kind": record.kind,
+                "n_records": 0,
+            },
         )
         entry["n_records"] += 1
 
     leaks, audit = audit_leakage(by_split, dedup_params, ContentCache(cache_dir))
+    split_of = {doc_id: entry["split"] for doc_id, entry in assignments.items()}
+    for a, b in links:  # a family split across splits is a leak too (impossible by construction: a check)
+        if a in split_of and b in split_of and split_of[a] != split_of[b]:
+            leaks.append(
+                {
+                    "a": a[:16],
+                    "b": b[:16],
+                    "similarity": "family",
+                    "a_split": split_of[a],
+                    "b_split": split_of[b],
+                    "a_path": assignments[a]["source_path"],
+                    "b_path": assignments[b]["source_path"],
+                }
+            )
+    audit["leaks"] = len(leaks)
     if leaks and params.fail_on_leak:
         named = "; ".join(
             f"{x['a']} ({x['a_split']}, {x['a_path']}) ~ {x['b']} ({x['b_split']}, {x['b_path']}) "
@@ -94,7 +119,12 @@ def run_split(
     for entry in assignments.values():
         per_kind[entry["kind"]][entry["split"]] += 1
     missing = {name: sorted(k for k in kinds_present if per_kind[k][name] == 0) for name in SPLITS if name != "train"}
-    dedup_report = _read_json(dedup_report_path)
+    family_sizes = Counter(entry["family"] for entry in assignments.values())
+    promoted = [
+        {"doc_id": doc_id, "source_path": e["source_path"], "bucket": e["bucket"], "split": e["split"]}
+        for doc_id, e in sorted(assignments.items())
+        if e["split"] != e["bucket"]
+    ]
     n_docs = max(len(assignments), 1)
     report = {
         "documents": {name: docs_per_split[name] for name in SPLITS},
@@ -103,6 +133,18 @@ def run_split(
         "documents_per_kind": {kind: per_kind[kind] for kind in sorted(per_kind)},
         "kinds_missing": missing,
         "dedup_clusters": dedup_report.get("totals", {}).get("clusters", 0),
+        "families": {
+            "multi_document": sum(1 for size in family_sizes.values() if size > 1),
+            "documents_in_families": sum(size for size in family_sizes.values() if size > 1),
+            "largest": max(family_sizes.values(), default=0),
+            "document_links": len(links),
+        },
+        # documents moved out of their own bucket (train -> val/test, val -> test) to keep a family whole
+        "promotions": {
+            "count": len(promoted),
+            "by_move": dict(sorted(Counter(f"{p['bucket']}->{p['split']}" for p in promoted).items())),
+            "documents": promoted,
+        },
         "drops": {
             "exact": dedup_report.get("totals", {}).get("dropped_exact", 0),
             "near": dedup_report.get("totals", {}).get("dropped_near", 0),
