@@ -1,0 +1,1 @@
+"""Deployment quantization: torchao QAT and PTQ, torchao checkpoint export, GGUF export."""
