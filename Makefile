@@ -6,10 +6,13 @@
 setup:
 	./scripts/setup.sh
 
+# Stage commands call `python`: the venv goes first on PATH.
+VENV_ENV = PATH="$(CURDIR)/.venv/bin:$$PATH" HF_HUB_OFFLINE=1
+
 pipeline: setup
-	HF_HUB_OFFLINE=1 .venv/bin/dvc repro
-	.venv/bin/dvc metrics show
-	.venv/bin/adaptline report --output reports/index.html
+	$(VENV_ENV) .venv/bin/dvc repro
+	$(VENV_ENV) .venv/bin/dvc metrics show
+	$(VENV_ENV) .venv/bin/adaptline report --output reports/index.html
 
 test: setup
 	HF_HUB_OFFLINE=1 ADAPTLINE_PROGRESS=0 .venv/bin/python -m pytest -q

@@ -82,3 +82,36 @@ def set_params(root: Path, overrides: dict[str, object]) -> None:
             raise KeyError(f"params.yaml has no key {dotted}")
         node[leaf] = value
     path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
+
+
+# The default pipeline with training shrunk to seconds: a 2-layer 32-wide model and a few steps per
+# training stage. Every stage still runs for real; only sizes and step counts change.
+FAST_PARAMS: dict[str, object] = {
+    "base.vocab_size": 384,
+    "base.hidden_size": 32,
+    "base.num_layers": 2,
+    "base.num_heads": 2,
+    "base.num_kv_heads": 1,
+    "base.intermediate_size": 64,
+    "base.max_position": 128,
+    **{f"cpt.{name}.seq_len": 64 for name in ("all", "firmware")},
+    **{f"cpt.{name}.train.max_steps": 3 for name in ("all", "firmware")},
+    **{f"cpt.{name}.train.eval_every": 3 for name in ("all", "firmware")},
+    **{f"sft.{name}.max_length": 64 for name in ("all", "firmware")},
+    **{f"sft.{name}.train.max_steps": 2 for name in ("all", "firmware")},
+    **{f"sft.{name}.train.eval_every": 2 for name in ("all", "firmware")},
+    "evaluate.perplexity.max_length": 64,
+    "evaluate.perplexity.max_records": 20,
+    "evaluate.terms.max_items": 20,
+    "evaluate.terms.context_tokens": 32,
+    "evaluate.pairs.max_pairs": 4,
+    "evaluate.pairs.max_new_tokens": 8,
+    "evaluate.pairs.max_prompt_tokens": 64,
+    "qat.max_steps": 2,
+    "qat.block_size": 64,
+    "distill.student.hidden_size": 16,
+    "distill.student.intermediate_size": 32,
+    "distill.max_steps": 3,
+    "distill.block_size": 64,
+    "distill.speed_new_tokens": 4,
+}

@@ -6,9 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
-from pipeline_copy import copy_repo, dvc
-from test_reproducibility import FAST_PARAMS
 
 from adaptline.cli import main as adaptline
 from adaptline.records import read_records
@@ -17,14 +14,10 @@ from adaptline.samples import PLANTED_PII
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory) -> Path:
-    root = copy_repo(tmp_path_factory.mktemp("lineage"), FAST_PARAMS)
-    stages = (yaml.safe_load((root / "dvc.yaml").read_text()) or {}).get("stages") or {}
-    if "lineage" not in stages:
-        pytest.skip("dvc.yaml has no lineage stage yet")
-    dvc(root, "repro")
-    return root
+@pytest.fixture
+def repo(sample_pipeline) -> Path:
+    """The shared sample pipeline (tests that tamper with it restore every byte)."""
+    return sample_pipeline
 
 
 def cli(capsys, root: Path, *args: str) -> tuple[int, str]:

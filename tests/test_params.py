@@ -1,0 +1,93 @@
+"""Every params.yaml section loads into its stage's typed params, and dvc.yaml uses exactly those sections."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+import yaml
+from pipeline_copy import REPO_ROOT
+
+from adaptline.config import from_dict, load_section
+from adaptline.training.params import load_adapter_section, load_adapters
+
+PARAMS_FILE = REPO_ROOT / "params.yaml"
+
+# section -> "module:Class" of the frozen dataclass that owns it
+SECTIONS = {
+    "extract": "adaptline.extract:ExtractParams",
+    "scrub": "adaptline.scrub:ScrubParams",
+    "dedup": "adaptline.dedup:DedupParams",
+    "split": "adaptline.split:SplitParams",
+    "base": "adaptline.training.params:BaseParams",
+    "evaluate": "adaptline.evaluate.params:EvaluateParams",
+    "deploy": "adaptline.quantize.params:DeployParams",
+    "qat": "adaptline.quantize.params:QatParams",
+    "distill": "adaptline.distill.params:DistillParams",
+    "lineage": "adaptline.lineage.params:LineageParams",
+}
+# section -> class of each ``<section>.<adapter>`` entry (one per adapter in ``adapters``)
+PER_ADAPTER = {
+    "cpt": "adaptline.training.params:CptParams",
+    "sft_data": "adaptline.training.params:SftDataParams",
+    "sft": "adaptline.training.params:SftParams",
+}
+TOP_LEVEL_SCALARS = {"launcher"}  # interpolated into dvc.yaml commands
+
+
+def _cls(path: str) -> type:
+    module, name = path.split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _data() -> dict:
+    return yaml.safe_load(PARAMS_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("section", sorted(SECTIONS))
+def test_every_section_loads(section):
+    assert load_section(_cls(SECTIONS[section]), section, PARAMS_FILE) is not None
+
+
+@pytest.mark.parametrize("section", sorted(PER_ADAPTER))
+def test_every_adapter_has_every_per_adapter_section(section):
+    adapters = load_adapters(PARAMS_FILE)
+    assert set(adapters) == set(_data()[section]), f"{section} must list exactly the adapters"
+    for name in adapters:
+        assert load_adapter_section(_cls(PER_ADAPTER[section]), section, name, PARAMS_FILE) is not None
+
+
+def test_deploy_names_known_adapters():
+    assert set(_data()["deploy"]["adapters"]) <= set(load_adapters(PARAMS_FILE))
+
+
+def test_params_yaml_has_no_orphan_sections():
+    known = set(SECTIONS) | set(PER_ADAPTER) | TOP_LEVEL_SCALARS | {"adapters"}
+    assert set(_data()) <= known, set(_data()) - known
+
+
+def test_defaults_match_params_yaml_keys():
+    """A key in a dataclass but missing from params.yaml would be invisible to `dvc exp run -S`."""
+    data = _data()
+    for section, path in SECTIONS.items():
+        cls = _cls(path)
+        assert set(data[section]) == set(cls.__dataclass_fields__), section
+        from_dict(cls, data[section], section)
+    for section, path in PER_ADAPTER.items():
+        cls = _cls(path)
+        for name, entry in data[section].items():
+            assert set(entry) == set(cls.__dataclass_fields__), f"{section}.{name}"
+
+
+def test_every_param_section_is_used_by_a_stage():
+    """Each params.yaml section is declared by some stage in dvc.yaml (or interpolated into it)."""
+    dvc_text = (REPO_ROOT / "dvc.yaml").read_text(encoding="utf-8")
+    stages = yaml.safe_load(dvc_text)["stages"]
+    declared: set[str] = set()
+    for stage in stages.values():
+        body = stage.get("do", stage)
+        for entry in body.get("params", []):
+            name = entry if isinstance(entry, str) else next(iter(entry))
+            declared.add(name.split(".")[0])
+    for section in _data():
+        assert section in declared or "${" + section in dvc_text, f"no stage uses params section {section}"
