@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from peft import PeftModel
+from tiny_lm import make_base
 from training_records import make_records, write_splits
 
 from adaptline.manifest import MANIFEST_NAME
@@ -15,8 +16,10 @@ from adaptline.modeling import build_tiny_model, load_merged, save_base, train_t
 from adaptline.records import Location, Record, read_records
 from adaptline.training import AdapterSpec, CptParams, SftDataParams, SftParams, TrainParams
 from adaptline.training.cpt import run_cpt
+from adaptline.training.params import TeacherParams
 from adaptline.training.sft import run_sft
-from adaptline.training.sft_data import SPLITS, build_pairs, record_pairs
+from adaptline.training.sft_data import SPLITS, build_pairs, clip, record_pairs
+from adaptline.training.teacher import TEACHER_TASK, first_question
 
 TINY = {"hidden_size": 32, "num_layers": 2, "num_heads": 4, "intermediate_size": 64, "max_position": 256}
 
@@ -99,11 +102,6 @@ def test_build_pairs_per_split_with_golden_and_no_leak(tmp_path):
 
     firmware = build_pairs("firmware", AdapterSpec(kinds=["c"]), params, paths, tmp_path / "fw")
     assert set(firmware["train"]) == {"c_explain", "c_write_body", "golden", "total"}
-
-
-def test_teacher_generation_is_refused_explicitly(tmp_path):
-    with pytest.raises(ValueError, match="not implemented"):
-        build_pairs("all", AdapterSpec(), SftDataParams(teacher_model="some/teacher"), {}, tmp_path)
 
 
 def test_repository_golden_set_is_valid():
@@ -200,3 +198,40 @@ def test_sft_loss_is_on_completions_only(trained):
 
 def test_params_replace_keeps_defaults():
     assert replace(SftParams()).train.max_steps == 20
+
+
+def test_first_question_takes_the_first_usable_line():
+    assert first_question('\n  "What limits the LDO dropout?"\nMore text', 5) == "What limits the LDO dropout?"
+    assert first_question("Why?\nA longer second line", 5) is None  # only the first line counts
+    assert first_question("   \n", 1) is None
+
+
+def test_teacher_pairs_answer_with_the_passage_and_stay_in_their_split(tmp_path):
+    """A tiny trained teacher writes questions; answers are the records' own text, split by split."""
+    split_dir = write_splits(tmp_path)
+    teacher_dir = make_base([r.training_text() for r in make_records(24)], tmp_path / "teacher", train_steps=30)
+    teacher = TeacherParams(model=str(teacher_dir), max_records=4, max_new_tokens=12, min_question_chars=1)
+    params = SftDataParams(tasks=[], golden_glob=str(tmp_path / "none*.jsonl"), teacher=teacher)
+    paths = {s: split_dir / f"{s}.jsonl" for s in SPLITS}
+    report = build_pairs("all", AdapterSpec(), params, paths, tmp_path / "a", tmp_path / "a.json")
+    first = {s: (tmp_path / "a" / f"{s}.jsonl").read_bytes() for s in SPLITS}
+    build_pairs("all", AdapterSpec(), params, paths, tmp_path / "b")
+    assert first == {s: (tmp_path / "b" / f"{s}.jsonl").read_bytes() for s in SPLITS}  # greedy: reproducible
+
+    assert report["teacher"]["model"]["source"] == "local" and report["teacher"]["model"]["files"]
+    made = 0
+    for split in SPLITS:
+        records = {r.record_id: r for r in read_records(paths[split])}
+        counts = report["teacher"][split]
+        eligible = [r for r in records.values() if r.kind in teacher.kinds]
+        assert counts["records"] == min(len(eligible), teacher.max_records)
+        assert counts["pairs"] + counts["skipped_no_question"] == counts["records"]
+        rows = [json.loads(line) for line in first[split].decode().splitlines()]
+        assert all(row["task"] == TEACHER_TASK for row in rows)
+        for row in rows:
+            (source,) = row["source_record_ids"]
+            assert source in records  # a split's pairs come from that split's records only
+            assert row["completion"] == clip(records[source].text, teacher.max_passage_chars)
+            assert row["prompt"].strip() and "\n" not in row["prompt"]
+        made += len(rows)
+    assert made > 0, "the trained tiny teacher wrote no usable question"

@@ -84,6 +84,24 @@ class CptParams:
 
 
 @dataclass(frozen=True)
+class TeacherParams:
+    """Optional teacher-written pairs (instruction back-translation, see ``training.teacher``)."""
+
+    model: str = ""  # local model directory or hub id; "" = off (the default: no teacher)
+    kinds: list[str] = field(default_factory=lambda: ["docx", "pptx", "pdf"])  # records it writes questions for
+    max_records: int = 64  # per split: the first N eligible records in record-id order
+    instruction: str = (
+        "Write one question that the following passage from an engineering document answers. "
+        "Reply with the question only."
+    )
+    max_new_tokens: int = 48  # greedy generation budget for the question
+    max_passage_chars: int = 1200  # the passage (and the answer) is cut at a line break before this
+    min_question_chars: int = 12  # shorter first lines are skipped (counted in the report)
+    batch_size: int = 8  # prompts generated together
+    max_prompt_tokens: int = 512  # prompts are left-truncated to this
+
+
+@dataclass(frozen=True)
 class SftDataParams:
     """How instruction pairs are derived from one adapter's records."""
 
@@ -92,7 +110,7 @@ class SftDataParams:
     max_completion_chars: int = 600  # longer bodies/sections are cut at a line boundary
     min_completion_chars: int = 8  # drop pairs whose answer is shorter (empty doc comments, ...)
     golden_glob: str = "data/sft/*.jsonl"  # hand-written pairs, each with a `split` field
-    teacher_model: str = ""  # teacher generation is not implemented; must stay "" (see docs)
+    teacher: TeacherParams = field(default_factory=lambda: TeacherParams())  # optional, off by default
 
 
 @dataclass(frozen=True)

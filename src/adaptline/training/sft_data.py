@@ -10,7 +10,9 @@ training. Tasks (each pair names its ``task``):
 - ``table_lookup``: "what is <column> of <row key>?" -> the cell (xlsx rows "Col: value; ...").
 
 A hand-written golden set (``data/sft/*.jsonl``; fields ``prompt``, ``completion``, ``split``,
-optional ``task``, ``adapters``) is merged in. Every pair keeps ``source_record_ids``.
+optional ``task``, ``adapters``) is merged in. With ``teacher.model`` set, a teacher model also
+writes questions for passages (``teacher_question``, see ``training.teacher``). Every pair keeps
+``source_record_ids``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 
 from adaptline.records import Record, read_records, write_json
 from adaptline.training.data import select_records
-from adaptline.training.params import AdapterSpec, SftDataParams
+from adaptline.training.params import AdapterSpec, SftDataParams, TeacherParams
 
 SPLITS = ("train", "val", "test")
 PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")  # a scrubbed value, e.g. <PERSON_1>: never a question or answer
@@ -168,15 +170,17 @@ def build_pairs(
     report_path: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
     """Write ``<out_dir>/{train,val,test}.jsonl`` for one adapter; return the counts."""
-    if params.teacher_model:
-        raise ValueError("sft_data.teacher_model: teacher generation is not implemented; leave it empty")
     golden = read_golden(params.golden_glob, adapter)
-    pairs = {s: record_pairs(select_records(read_records(split_paths[s]), spec), params) + golden[s] for s in SPLITS}
+    records = {s: select_records(read_records(split_paths[s]), spec) for s in SPLITS}
+    pairs = {s: record_pairs(records[s], params) + golden[s] for s in SPLITS}
+    teacher_report = add_teacher_pairs(pairs, records, params.teacher) if params.teacher.model else None
     # A train pair identical to a held-out one (same prompt) would leak the answer: held-out wins.
     held_out = {p["prompt"] for s in ("val", "test") for p in pairs[s]}
     dropped = sum(p["prompt"] in held_out for p in pairs["train"])
     pairs["train"] = [p for p in pairs["train"] if p["prompt"] not in held_out]
     report: dict[str, Any] = {"dropped_train_overlapping_heldout": dropped}
+    if teacher_report:
+        report["teacher"] = teacher_report
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     for split, items in pairs.items():
@@ -187,6 +191,33 @@ def build_pairs(
         report[split] = dict(sorted(Counter(r["task"] for r in rows).items())) | {"total": len(rows)}
     if report_path:
         write_json(report_path, report)
+    return report
+
+
+def add_teacher_pairs(
+    pairs: dict[str, list[dict[str, Any]]], records: dict[str, list[Record]], teacher: TeacherParams
+) -> dict[str, Any]:
+    """Teacher-written pairs for each split's own records (held-out documents stay held out)."""
+    from adaptline.training.teacher import load_teacher, teacher_pairs, teacher_ref
+
+    model, tokenizer = load_teacher(teacher.model)
+    report: dict[str, Any] = {"model": teacher_ref(teacher.model)}
+    for split in SPLITS:
+        eligible = sorted((r for r in records[split] if r.kind in teacher.kinds), key=lambda r: r.record_id)
+        chosen = eligible[: teacher.max_records]
+        made, skipped = teacher_pairs(
+            chosen,
+            model,
+            tokenizer,
+            teacher.instruction,
+            teacher.max_new_tokens,
+            teacher.max_passage_chars,
+            teacher.min_question_chars,
+            teacher.batch_size,
+            teacher.max_prompt_tokens,
+        )
+        pairs[split].extend(made)
+        report[split] = {"records": len(chosen), "pairs": len(made), "skipped_no_question": skipped}
     return report
 
 
