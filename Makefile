@@ -11,8 +11,9 @@ VENV_ENV = PATH="$(CURDIR)/.venv/bin:$$PATH" HF_HUB_OFFLINE=1
 
 pipeline: setup
 	$(VENV_ENV) .venv/bin/dvc repro
-	$(VENV_ENV) .venv/bin/dvc metrics show
+	$(VENV_ENV) .venv/bin/dvc metrics show metrics/evaluate/*.json
 	$(VENV_ENV) .venv/bin/adaptline report --output reports/index.html
+	@echo "Report: reports/index.html  (all metrics: dvc metrics show; curves: dvc plots show)"
 
 test: setup
 	HF_HUB_OFFLINE=1 ADAPTLINE_PROGRESS=0 .venv/bin/python -m pytest -q
