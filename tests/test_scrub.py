@@ -283,11 +283,38 @@ def test_engineering_strings_are_not_redacted(tmp_path: Path) -> None:
         "| Rev | Date | Author | Change |\n| 1.0 | 2023-11-02 | | Initial release |",
         "The Smith chart and the Hall sensor; a Schmitt trigger and a Zener diode; the Miller effect.",
         "LM317T adjusts 1.25 V to 37 V; netmask 255.255.255.0 on 0.0.0.0 and 127.0.0.1.",
+        "Lot 639008173721 passed burn-in; reel 5020 7823 6952 and date code 2024-03-01.",  # Luhn-valid, no card word
+        "Offsets 0x1234 and 0x1234x5 are register fields.",
     ]
     analyzer = get_analyzer(test_params(tmp_path), ["Apollo"], [])
     results = analyzer.analyze_texts([(text, "text") for text in jargon])
     leaked = {text: [text[s:e] for s, e, _, _ in r.spans] for text, r in zip(jargon, results, strict=True) if r.spans}
     assert leaked == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "entity"),
+    [
+        ("Call 608-603-5138x533 if the STM32F407VG fails.", "608-603-5138x533", "PHONE_NUMBER"),
+        ("Call 001-430-858-2357x03934 if the PA5 fails.", "001-430-858-2357x03934", "PHONE_NUMBER"),
+        ("Call 9623686368 if the PA5 fails.", "9623686368", "PHONE_NUMBER"),
+        ("Tel: +4989123456 (lab)", "+4989123456", "PHONE_NUMBER"),
+        ("Paid with card 639008173721 for the PA5 samples.", "639008173721", "CREDIT_CARD"),
+        (
+            "Ship boards to Unit 6348 Box 9676, DPO AP 77360 marked 3.3V.",
+            "Unit 6348 Box 9676, DPO AP 77360",
+            "STREET_ADDRESS",
+        ),
+        ("Ship boards to USNS Stewart, FPO AE 31520 marked 3.3V.", "USNS Stewart, FPO AE 31520", "STREET_ADDRESS"),
+    ],
+)
+def test_structured_values_the_benchmark_once_missed(tmp_path: Path, text: str, value: str, entity: str) -> None:
+    """Extensions and 001- prefixes (once dropped as part numbers), bare digits after a phone word,
+    12-digit Maestro numbers after a payment word, military addresses written on one line."""
+    from adaptline.scrub.runner import get_analyzer
+
+    (result,) = get_analyzer(test_params(tmp_path), [], []).analyze_texts([(text, "text")])
+    assert (value, entity) in {(text[s:e], t) for s, e, t, _ in result.spans}
 
 
 def test_patterns_mode_only_when_asked(tmp_path: Path) -> None:

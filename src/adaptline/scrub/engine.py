@@ -301,6 +301,7 @@ class Analyzer:
 
 
 _PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d \t().\-/]{5,24}\d")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _candidate_phone_recognizer_class():  # presidio is imported lazily (it pulls in transformers)
@@ -314,6 +315,10 @@ def _candidate_phone_recognizer_class():  # presidio is imported lazily (it pull
         def analyze(self, text, entities, nlp_artifacts=None):
             results = []
             for match in _PHONE_CANDIDATE.finditer(text):
+                # national numbers have at least 7 digits; ISO dates are dates (longer runs may hold
+                # several numbers: the matcher finds them inside)
+                if sum(c.isdigit() for c in match.group()) < 7 or _ISO_DATE.fullmatch(match.group()):
+                    continue
                 for result in super().analyze(match.group(), entities, None):
                     result.start += match.start()
                     result.end += match.start()

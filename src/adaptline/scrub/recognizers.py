@@ -236,6 +236,20 @@ def _luhn(value: str, text: str, start: int, end: int) -> bool:
     return total % 10 == 0
 
 
+def _luhn_short(value: str, text: str, start: int, end: int) -> bool:
+    """12-digit card numbers (Maestro starts at 12 digits): only after a payment word, see the rule."""
+    digits = [int(c) for c in value if c.isdigit()]
+    if len(digits) != 12 or digits[0] not in (5, 6):
+        return False
+    total = 0
+    for index, digit in enumerate(reversed(digits)):
+        if index % 2:
+            digit *= 2
+            digit -= 9 if digit > 9 else 0
+        total += digit
+    return total % 10 == 0
+
+
 def _mixed_secret(value: str, text: str, start: int, end: int) -> bool:
     """A token value must look random: letters and digits, not an UPPER_CASE identifier."""
     has_digit = any(c.isdigit() for c in value)
@@ -270,7 +284,7 @@ STREET_RULES = (
     ),
     # Military addresses (Faker en_US produces them).
     RegexRule(
-        r"\b(?:USNS|USNV|USS|USCGC|Unit|PSC)[ \t]+[\p{L}\d]+(?:,?[ \t]+Box[ \t]+\d+)?\n?[ \t]*[AFD]PO[ \t]+A[AEP][ \t]+\d{5}",  # noqa: E501
+        r"\b(?:USNS|USNV|USS|USCGC|Unit|PSC)[ \t]+[\p{L}\d]+(?:,?[ \t]+Box[ \t]+\d+)?,?[ \t]*\n?[ \t]*[AFD]PO[ \t]+A[AEP][ \t]+\d{5}",  # noqa: E501
         0.85,
     ),
     # German/European style: "Hauptstraße 12, 80331 München".
@@ -299,7 +313,13 @@ def build_recognizers(
             RegexRule(
                 r"(?<![\w.+-])(?:\+?1[-. ]?|001-)?(?:\(\d{3}\)[ ]?|\d{3}[-.])\d{3}[-.]\d{4}(?:[ ]?x\d{1,5})?(?![\w-])",
                 0.5,
-            )
+            ),
+            # Unformatted digits only right after a phone word ("Call 9623686368", "Tel: +4989123456").
+            RegexRule(
+                r"(?i:\b(?:call|phone|tel\.?|telephone|mobile|cell|fax)\b[ \t]*[:#]?[ \t]*(?:(?:on|at)[ \t]+)?)"
+                r"(?P<v>\+?\d{10,13})(?![\w-])",
+                0.6,
+            ),
         ],
         "EMPLOYEE_ID": [
             RegexRule(employee_id_pattern, 0.9),
@@ -316,7 +336,15 @@ def build_recognizers(
                 0.9,
             ),
         ],
-        "CREDIT_CARD": [RegexRule(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])", 0.6, _luhn)],
+        "CREDIT_CARD": [
+            RegexRule(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])", 0.6, _luhn),
+            RegexRule(
+                r"(?i:\b(?:card|credit|debit|maestro|payment|paid)\b[^\n\d]{0,24})"
+                r"(?P<v>\d{4}[ -]?\d{4}[ -]?\d{4})(?![\w-])",
+                0.7,
+                _luhn_short,
+            ),
+        ],
         "IP_ADDRESS": [
             RegexRule(
                 r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)",
@@ -393,6 +421,8 @@ _STANDARD_BEFORE = re.compile(r"(?:IEC|ISO|IEEE|EN|UL|DIN|JEDEC|IPC|RFC|0x|0X)[ 
 # Types whose detections are checked against the engineering patterns (the structured ones
 # below carry their own validation: checksums, formats, context).
 JARGON_PRONE = frozenset({"PHONE_NUMBER"})
+# digits and separators, optionally an extension: a phone number even where it looks like a part number
+_PHONE_SHAPE = re.compile(r"(?=(?:\D*\d){7})[\d\s().+-]+(?:[ ]?(?:x|ext\.?)[ ]?\d{1,6})?")
 
 
 class AllowList:
@@ -421,7 +451,7 @@ class AllowList:
         if self.allows(value):
             return False
         if entity in JARGON_PRONE:
-            if _ENGINEERING_RE.fullmatch(value.strip()) and not re.fullmatch(r"[\d\s().+-]+", value.strip()):
+            if _ENGINEERING_RE.fullmatch(value.strip()) and not _PHONE_SHAPE.fullmatch(value.strip()):
                 return False
             before, after = text[max(0, start - 6) : start], text[end : end + 1]
             if _STANDARD_BEFORE.search(before) or (after and (after.isalnum() or after in "_")):
