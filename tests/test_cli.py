@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from test_lineage import PLANTED, fake_pipeline, run_stage
 
 from adaptline.cli import main
@@ -173,3 +174,22 @@ def test_no_personal_data_in_any_command_output(capsys, repo):
         outputs.append(out + err)
     for value in PLANTED:
         assert all(value not in text for text in outputs), value
+
+
+def test_verify_upstream_code_change_with_identical_outputs_is_a_note(capsys, repo):
+    """A stage rerun by new code to byte-identical outputs leaves lineage valid (DVC skips it);
+    a changed upstream output does not."""
+    lock_path = repo / "dvc.lock"
+    lock = yaml.safe_load(lock_path.read_text())
+    lock["stages"]["scrub"]["deps"].append({"path": "src/adaptline/scrub", "md5": "0" * 32 + ".dir"})
+    lock_path.write_text(yaml.safe_dump(lock))
+    run_stage(repo)  # lineage written against this lock
+    lock["stages"]["scrub"]["deps"][-1]["md5"] = "1" * 32 + ".dir"  # new scrub code, same outputs
+    lock_path.write_text(yaml.safe_dump(lock))
+    code, out, _ = cli(capsys, repo, "verify", "cpt/all")
+    assert code == 0, out
+    assert "note: dvc.lock scrub: dep(s) src/adaptline/scrub changed since lineage was written" in out
+    lock["stages"]["scrub"]["outs"][0]["md5"] = "2" * 32  # the scrubbed records changed
+    lock_path.write_text(yaml.safe_dump(lock))
+    code, out, _ = cli(capsys, repo, "verify", "cpt/all")
+    assert code == 1 and "dvc.lock scrub out data/scrubbed/records.jsonl changed since lineage was written" in out

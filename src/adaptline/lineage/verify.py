@@ -2,8 +2,9 @@
 
 Checks, each failure naming the file: artifact files against its manifest (missing, changed,
 unexpected); the manifest against lineage.json; every source document against its recorded
-sha256; dvc.lock's hash of the artifact folder against the folder on disk, and dvc.lock's
-entries against those recorded in lineage.json; and optionally the artifact's sensitivity level.
+sha256; dvc.lock's hash of the artifact folder against the folder on disk, and the outputs of
+every upstream stage in dvc.lock against those recorded in lineage.json (a changed dep with
+unchanged outputs is a note, not a failure); and optionally the artifact's sensitivity level.
 """
 
 from __future__ import annotations
@@ -126,10 +127,21 @@ def _check_lock(result: Verification, repo: Repo, folder: Path, lineage: dict[st
         if name not in lock:
             result.problems.append(f"stage {name} recorded in lineage is missing from dvc.lock")
             continue
-        for part in ("deps", "outs"):
-            for path, value in entry[part].items():
-                if value != "uncached" and lock[name][part].get(path) != value:
-                    result.problems.append(f"dvc.lock {name} {part[:-1]} {path} changed since lineage was written")
+        for path, value in entry["outs"].items():
+            if value != "uncached" and lock[name]["outs"].get(path) != value:
+                result.problems.append(f"dvc.lock {name} out {path} changed since lineage was written")
+        # A dep (code, params file) can change while the stage reruns to byte-identical outputs:
+        # DVC then skips everything downstream, lineage included, and the artifact still stands.
+        changed_deps = [
+            path
+            for path, value in entry["deps"].items()
+            if value != "uncached" and lock[name]["deps"].get(path) != value
+        ]
+        if changed_deps:
+            result.notes.append(
+                f"dvc.lock {name}: dep(s) {', '.join(changed_deps)} changed since lineage was written, "
+                "with identical outputs (nothing downstream reran)"
+            )
     expected = lock[stage]["outs"].get(lineage["artifact_dir"])
     if expected is None:
         result.notes.append(f"dvc.lock stage {stage} does not list {lineage['artifact_dir']} as an output itself")
