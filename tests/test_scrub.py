@@ -285,6 +285,11 @@ def test_engineering_strings_are_not_redacted(tmp_path: Path) -> None:
         "LM317T adjusts 1.25 V to 37 V; netmask 255.255.255.0 on 0.0.0.0 and 127.0.0.1.",
         "Lot 639008173721 passed burn-in; reel 5020 7823 6952 and date code 2024-03-01.",  # Luhn-valid, no card word
         "Offsets 0x1234 and 0x1234x5 are register fields.",
+        # spaCy's small model tags these as PERSON: dictionary words are not names
+        "Columns: Ref | Part number | Description | Manufacturer | Qty\nManufacturer: Murata; Qty: 4",
+        "Terms and abbreviations\nTerm Meaning\nBRP Baud rate prescaler",
+        "/**\n * @brief Queue bytes for transmission.\n */",
+        "Channel: Q4 case; Maximum (degC): 104.87; Mean (degC): 98.05406667; Hottest (degC): 104.9",
     ]
     analyzer = get_analyzer(test_params(tmp_path), ["Apollo"], [])
     results = analyzer.analyze_texts([(text, "text") for text in jargon])
@@ -306,6 +311,8 @@ def test_engineering_strings_are_not_redacted(tmp_path: Path) -> None:
             "STREET_ADDRESS",
         ),
         ("Ship boards to USNS Stewart, FPO AE 31520 marked 3.3V.", "USNS Stewart, FPO AE 31520", "STREET_ADDRESS"),
+        # every word is in the dictionary, but the first is a given name
+        ("Reviewed by Amber Baldwin after the STM32F407VG bring-up.", "Amber Baldwin", "PERSON"),
     ],
 )
 def test_structured_values_the_benchmark_once_missed(tmp_path: Path, text: str, value: str, entity: str) -> None:
@@ -315,6 +322,19 @@ def test_structured_values_the_benchmark_once_missed(tmp_path: Path, text: str, 
 
     (result,) = get_analyzer(test_params(tmp_path), [], []).analyze_texts([(text, "text")])
     assert (value, entity) in {(text[s:e], t) for s, e, t, _ in result.spans}
+
+
+def test_name_lexicon_tells_dictionary_words_from_given_names() -> None:
+    from adaptline.scrub.lexicon import NameLexicon
+
+    lexicon = NameLexicon(["gcide", "web2"], ["en_US", "pl_PL"])
+    for word in ("Manufacturer", "Queue", "Hottest", "Instruments", "Decisions", "Meaning"):
+        assert lexicon.is_common_word(word), word
+    for word in ("Crystal", "Amber", "Carol", "Marta", "Kowalczyk", "Yageo", "STM32F407VG"):
+        assert not lexicon.is_common_word(word), word
+    assert not NameLexicon([], []).is_common_word("Manufacturer")  # [] switches the filter off
+    with pytest.raises(ValueError, match="xx_XX"):
+        NameLexicon(["gcide"], ["xx_XX"])
 
 
 def test_patterns_mode_only_when_asked(tmp_path: Path) -> None:

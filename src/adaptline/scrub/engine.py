@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import regex as re
 
+from adaptline.scrub.lexicon import NameLexicon
 from adaptline.scrub.params import SUPPORTED_ENTITIES, ScrubParams
 from adaptline.scrub.recognizers import AllowList, build_recognizers, name_runs
 
@@ -187,6 +188,7 @@ class Analyzer:
             raise ScrubEngineError(f"scrub.entities: unknown type(s) {', '.join(unknown)}")
         self.params = params
         self.allow = AllowList(allow_lines)
+        self.lexicon = NameLexicon(params.person_word_lists, params.given_name_locales)
         self.entities = sorted(set(params.entities))
         self.window_entities = [e for e in self.entities if e not in WHOLE_TEXT_ENTITIES]
         self.nlp = load_spacy_ner(params.spacy_model) if params.mode == "presidio" else None
@@ -213,6 +215,10 @@ class Analyzer:
         )
 
     # -- one window ---------------------------------------------------------------------------
+
+    def _not_a_name(self, word: str) -> bool:
+        """A PERSON run made only of such words is dropped (see ``recognizers.name_runs``)."""
+        return self.allow.allows(word) or self.lexicon.is_common_word(word)
 
     def _threshold(self, entity: str) -> float:
         return self.params.score_thresholds.get(entity, self.params.default_score_threshold)
@@ -242,7 +248,7 @@ class Analyzer:
             if score < self._threshold(entity):
                 continue
             if entity == "PERSON":
-                out.extend((s, e, entity, score) for s, e in name_runs(text, start, end, self.allow.allows))
+                out.extend((s, e, entity, score) for s, e in name_runs(text, start, end, self._not_a_name))
             elif self.allow.keep_detection(entity, text, start, end):
                 out.append((start, end, entity, score))
         return out
@@ -302,6 +308,7 @@ class Analyzer:
 
 _PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d \t().\-/]{5,24}\d")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DECIMAL = re.compile(r"\d{1,4}\.\d+")  # a measured value (98.05406667), not a dotted phone number
 
 
 def _candidate_phone_recognizer_class():  # presidio is imported lazily (it pulls in transformers)
@@ -317,7 +324,8 @@ def _candidate_phone_recognizer_class():  # presidio is imported lazily (it pull
             for match in _PHONE_CANDIDATE.finditer(text):
                 # national numbers have at least 7 digits; ISO dates are dates (longer runs may hold
                 # several numbers: the matcher finds them inside)
-                if sum(c.isdigit() for c in match.group()) < 7 or _ISO_DATE.fullmatch(match.group()):
+                value = match.group()
+                if sum(c.isdigit() for c in value) < 7 or _ISO_DATE.fullmatch(value) or _DECIMAL.fullmatch(value):
                     continue
                 for result in super().analyze(match.group(), entities, None):
                     result.start += match.start()

@@ -55,6 +55,15 @@ class ScrubParams:
     phone_leniency: int = 1
     # Metadata keys whose whole string value is a person name (docx/pptx core properties).
     person_meta_keys: list[str] = field(default_factory=lambda: ["author", "creator", "last_modified_by", "owner"])
+    # A PERSON span made only of ordinary English words ("Manufacturer", "Term Meaning") is not a name,
+    # unless one of its words is a given name from these Faker locales ("Crystal Smith"). [] = off.
+    person_word_lists: list[str] = field(default_factory=lambda: ["gcide", "web2"])
+    given_name_locales: list[str] = field(
+        default_factory=lambda: [
+            "en_US", "en_GB", "en_IN", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pl_PL", "pt_BR", "sv_SE",
+            "cs_CZ", "da_DK", "fi_FI", "hu_HU", "ro_RO", "tr_TR",
+        ]
+    )  # fmt: skip
     # Placeholders: "typed" -> <PERSON>; "numbered" -> <PERSON_1>, same value same number per document.
     placeholder: Literal["typed", "numbered"] = "numbered"
     # Run NER on C records only inside comments and string literals (code identifiers are not names).
