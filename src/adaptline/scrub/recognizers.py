@@ -223,10 +223,7 @@ def _valid_ipv6(value: str, text: str, start: int, end: int) -> bool:
     return not (address.is_loopback or address.is_unspecified) and value.count(":") >= 2
 
 
-def _luhn(value: str, text: str, start: int, end: int) -> bool:
-    digits = [int(c) for c in value if c.isdigit()]
-    if not 13 <= len(digits) <= 19 or digits[0] not in (1, 2, 3, 4, 5, 6):
-        return False
+def _luhn_ok(digits: list[int]) -> bool:
     total = 0
     for index, digit in enumerate(reversed(digits)):
         if index % 2:
@@ -234,20 +231,17 @@ def _luhn(value: str, text: str, start: int, end: int) -> bool:
             digit -= 9 if digit > 9 else 0
         total += digit
     return total % 10 == 0
+
+
+def _luhn(value: str, text: str, start: int, end: int) -> bool:
+    digits = [int(c) for c in value if c.isdigit()]
+    return 13 <= len(digits) <= 19 and digits[0] in (1, 2, 3, 4, 5, 6) and _luhn_ok(digits)
 
 
 def _luhn_short(value: str, text: str, start: int, end: int) -> bool:
     """12-digit card numbers (Maestro starts at 12 digits): only after a payment word, see the rule."""
     digits = [int(c) for c in value if c.isdigit()]
-    if len(digits) != 12 or digits[0] not in (5, 6):
-        return False
-    total = 0
-    for index, digit in enumerate(reversed(digits)):
-        if index % 2:
-            digit *= 2
-            digit -= 9 if digit > 9 else 0
-        total += digit
-    return total % 10 == 0
+    return len(digits) == 12 and digits[0] in (5, 6) and _luhn_ok(digits)
 
 
 def _mixed_secret(value: str, text: str, start: int, end: int) -> bool:
