@@ -20,8 +20,15 @@ class LineageParams:
     card_license: str = "other"  # ``license`` in the card front matter (the corpus is internal)
     card_max_documents: int = 50  # documents listed by name in a card; lineage.json always lists all
     # Git glob patterns whose local changes do not make the code state "dirty": DVC itself rewrites
-    # dvc.lock and adds its outputs to .gitignore files while it runs.
-    clean_paths: tuple[str, ...] = ("dvc.lock", "**/.gitignore")
+    # dvc.lock and adds its outputs to .gitignore files while it runs, and the stages rewrite the
+    # metrics and plots that git tracks (`cache: false`).
+    clean_paths: tuple[str, ...] = (
+        "dvc.lock",
+        "**/.gitignore",
+        "metrics/**",
+        "dvclive/**",
+        "data/**/*_report.json",
+    )
 
     def __post_init__(self) -> None:
         if self.card_max_documents < 0:
