@@ -70,7 +70,9 @@ def test_exp_run_reruns_only_the_changed_adapter_and_exp_show_lists_both(tmp_pat
     write_splits(root)
     (root / "params.yaml").write_text(yaml.safe_dump(PARAMS, sort_keys=False))
     (root / "dvc.yaml").write_text(STAGES)
-    (root / ".gitignore").write_text("/models/\n/data/split/\n")
+    # the repository's own ignores (metrics stay in git, DVC ignores its cached outputs itself);
+    # the splits here are plain files, not DVC outputs
+    (root / ".gitignore").write_text((REPO_ROOT / ".gitignore").read_text() + "/data/split/\n")
     run(["git", "init", "-q", "-b", "main"], root)
     dvc(root, "init", "-q")
     run(["git", "add", "-A"], root)
@@ -95,3 +97,5 @@ def test_exp_run_reruns_only_the_changed_adapter_and_exp_show_lists_both(tmp_pat
             ranks.add(data["params"]["params.yaml"]["data"]["cpt"]["firmware"]["lora"]["r"])
             assert "metrics/cpt/firmware.json" in data["metrics"]
     assert ranks == {16, 4}
+    baseline = next(row for row in shown if row.get("name") == "main")  # the committed run, metrics included
+    assert "metrics/cpt/firmware.json" in baseline["data"]["metrics"]
