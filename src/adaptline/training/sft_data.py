@@ -205,17 +205,7 @@ def add_teacher_pairs(
     for split in SPLITS:
         eligible = sorted((r for r in records[split] if r.kind in teacher.kinds), key=lambda r: r.record_id)
         chosen = eligible[: teacher.max_records]
-        made, skipped = teacher_pairs(
-            chosen,
-            model,
-            tokenizer,
-            teacher.instruction,
-            teacher.max_new_tokens,
-            teacher.max_passage_chars,
-            teacher.min_question_chars,
-            teacher.batch_size,
-            teacher.max_prompt_tokens,
-        )
+        made, skipped = teacher_pairs(chosen, model, tokenizer, teacher)
         pairs[split].extend(made)
         report[split] = {"records": len(chosen), "pairs": len(made), "skipped_no_question": skipped}
     return report

@@ -1,4 +1,4 @@
-"""Optional instruction pairs written by a teacher model (``sft_data.teacher_model``, off by default).
+"""Optional instruction pairs written by a teacher model (``sft_data.<adapter>.teacher``, off by default).
 
 Method: instruction back-translation (Li et al., 2023, "Self-Alignment with Instruction
 Backtranslation"). The teacher reads a passage of one scrubbed record and writes the question
@@ -19,6 +19,7 @@ from typing import Any
 
 from adaptline.log import get_logger, progress
 from adaptline.records import Record
+from adaptline.training.params import TeacherParams
 
 log = get_logger(__name__)
 
@@ -54,34 +55,31 @@ def first_question(text: str, min_chars: int) -> str | None:
 
 
 def teacher_pairs(
-    records: Sequence[Record],
-    model,
-    tokenizer,
-    instruction: str,
-    max_new_tokens: int,
-    max_passage_chars: int,
-    min_question_chars: int,
-    batch_size: int,
-    max_prompt_tokens: int,
+    records: Sequence[Record], model, tokenizer, teacher: TeacherParams
 ) -> tuple[list[dict[str, Any]], int]:
     """Pairs (teacher question -> passage) for ``records`` in the given order; returns (pairs, skipped).
 
-    A record is skipped when the teacher's first line is empty or shorter than ``min_question_chars``.
+    A record is skipped when the teacher's first line is empty or shorter than
+    ``teacher.min_question_chars``.
     """
     from adaptline.evaluate.data import pair_prompt
     from adaptline.evaluate.generation import generate
     from adaptline.evaluate.params import PairParams
     from adaptline.training.sft_data import clip, pair
 
-    passages = [clip(r.text, max_passage_chars) for r in records]
-    prompts = [pair_prompt(tokenizer, f"{instruction}\n\n{p}", "chat") for p in passages]
-    generation = PairParams(max_new_tokens=max_new_tokens, batch_size=batch_size, max_prompt_tokens=max_prompt_tokens)
+    passages = [clip(r.text, teacher.max_passage_chars) for r in records]
+    prompts = [pair_prompt(tokenizer, f"{teacher.instruction}\n\n{p}", "chat") for p in passages]
+    generation = PairParams(
+        max_new_tokens=teacher.max_new_tokens,
+        batch_size=teacher.batch_size,
+        max_prompt_tokens=teacher.max_prompt_tokens,
+    )
     outputs: list[str] = []
-    for start in progress(range(0, len(prompts), batch_size), desc="teacher questions", unit="batch"):
-        outputs.extend(generate(model, tokenizer, prompts[start : start + batch_size], generation))
+    for start in progress(range(0, len(prompts), teacher.batch_size), desc="teacher questions", unit="batch"):
+        outputs.extend(generate(model, tokenizer, prompts[start : start + teacher.batch_size], generation))
     pairs, skipped = [], 0
     for record, passage, output in zip(records, passages, outputs, strict=True):
-        question = first_question(output, min_question_chars)
+        question = first_question(output, teacher.min_question_chars)
         if question is None:
             skipped += 1
             continue
