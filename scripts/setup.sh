@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 LOCK=requirements.lock
 STAMP=.venv/.adaptline-setup-stamp
-want="$(cat "$LOCK" pyproject.toml | sha256sum | cut -d' ' -f1)"
+want="$(cat "$LOCK" pyproject.toml scripts/setup.sh | sha256sum | cut -d' ' -f1)"
 
 if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv with $($PYTHON --version)"
@@ -20,6 +20,11 @@ fi
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 # torch first, pinned: an unpinned resolution would pull a multi-GB CUDA build.
 .venv/bin/python -m pip install --quiet "$(grep -E '^torch==' "$LOCK")"
+# llama-cpp-python (dev: the GGUF cross-check) is compiled here from its sdist. Its default
+# -march=native build segfaulted in ggml's CPU kernels on an AMX Xeon, so build the portable
+# variant, and never reuse a wheel cached by an earlier native build.
+CMAKE_ARGS="-DGGML_NATIVE=OFF" .venv/bin/python -m pip install --quiet --no-cache-dir --no-deps \
+  "$(grep -E '^llama_cpp_python==' "$LOCK")"
 .venv/bin/python -m pip install --quiet -r "$LOCK"
 .venv/bin/python -m pip install --quiet --no-deps -e .
 echo "$want" > "$STAMP"

@@ -165,3 +165,17 @@ def test_params_sections_load_from_repo_params():
     assert isinstance(load_section(QatParams, "qat", params), QatParams)
     deploy = load_section(DeployParams, "deploy", params)
     assert set(deploy.adapters) <= set(read_params_file(params)["adapters"])
+
+
+def test_a_failing_or_crashing_llama_cpp_is_an_error_not_a_crash(tmp_path, monkeypatch):
+    """llama.cpp runs in a child process: its failure is reported, the caller (the qat stage) lives."""
+    from adaptline.quantize import gguf_check
+
+    with pytest.raises(gguf_check.LlamaCppError, match=r"on missing\.gguf \(exit code 1\)"):
+        gguf_check.run_llama_cpp(tmp_path / "missing.gguf", [1, 2], "text", True, 1)
+    segfaulting = tmp_path / "python"
+    segfaulting.write_text("#!/bin/sh\nkill -SEGV $$\n")
+    segfaulting.chmod(0o755)
+    monkeypatch.setattr(gguf_check.sys, "executable", str(segfaulting))
+    with pytest.raises(gguf_check.LlamaCppError, match=r"on model\.gguf \(signal 11\)$"):
+        gguf_check.run_llama_cpp(tmp_path / "model.gguf", [1, 2], "text", True, 1)

@@ -6,7 +6,11 @@ tokenization, mean next-token NLL within a tolerance, and the same greedy contin
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -28,25 +32,37 @@ def llama_cpp_available() -> bool:
     return True
 
 
+class LlamaCppError(RuntimeError):
+    """llama.cpp could not run the GGUF (it crashed, or is missing); the message says how."""
+
+
+def run_llama_cpp(gguf_path: str | os.PathLike[str], ids: list[int], text: str, add_bos: bool, new_tokens: int):
+    """Logits of ``ids``, tokenization of ``text`` and a greedy continuation, from a child process."""
+    request = {"gguf_path": str(gguf_path), "ids": ids, "text": text, "add_bos": add_bos}
+    request |= {"new_tokens": new_tokens, "n_ctx": len(ids) + new_tokens + 8}
+    done = subprocess.run(
+        [sys.executable, "-m", "adaptline.quantize.llama_cpp_probe"],
+        input=json.dumps(request), capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        how = f"signal {-done.returncode}" if done.returncode < 0 else f"exit code {done.returncode}"
+        last = done.stderr.strip().splitlines()[-1:] if done.returncode > 0 else []
+        raise LlamaCppError(f"llama.cpp failed on {Path(gguf_path).name} ({how}){': ' + last[0] if last else ''}")
+    answer = json.loads(done.stdout)
+    return answer["tokens"], np.array(answer["logits"], dtype=np.float32), answer["generated"]
+
+
 @torch.no_grad()
 def compare_with_llama_cpp(
     gguf_path: str | os.PathLike[str], model, tokenizer, text: str, new_tokens: int = 4, max_tokens: int = 128
 ) -> dict[str, float]:
-    """Tokenization match, NLL of ``text`` in both runtimes, argmax agreement, greedy continuation match."""
-    import llama_cpp
+    """Tokenization match, NLL of ``text`` in both runtimes, argmax agreement, greedy continuation match.
 
+    Raises ``LlamaCppError`` when llama.cpp fails (it runs in a child process, so a crash of its
+    native code is reported rather than taking the caller down).
+    """
     ids = document_ids(tokenizer, text)[:-1][:max_tokens]
-    llm = llama_cpp.Llama(str(gguf_path), n_ctx=max_tokens + new_tokens + 8, logits_all=True, verbose=False, seed=0)
-    try:
-        cpp_ids = llm.tokenize(text.encode("utf-8"), add_bos=tokenizer.bos_token_id is not None, special=False)
-        llm.eval(ids)
-        cpp_logits = np.array(llm.scores[: len(ids)])
-        generated = []
-        for _ in range(new_tokens):  # greedy, not stopping at EOS (neither does the PyTorch side)
-            generated.append(int(np.argmax(llm.scores[llm.n_tokens - 1])))
-            llm.eval([generated[-1]])
-    finally:
-        llm.close()
+    cpp_ids, cpp_logits, generated = run_llama_cpp(gguf_path, ids, text, tokenizer.bos_token_id is not None, new_tokens)
     torch_logits = model(torch.tensor([ids])).logits[0].float().numpy()
     expected = list(ids)
     for _ in range(new_tokens):

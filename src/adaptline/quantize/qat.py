@@ -28,7 +28,7 @@ from adaptline.log import get_logger, progress
 from adaptline.manifest import ArtifactManifest
 from adaptline.quantize.artifacts import base_model_info, input_hashes, open_live
 from adaptline.quantize.checkpoint import dir_size, load_quantized, quantize_from_float_dir, save_quantized
-from adaptline.quantize.gguf_check import compare_with_llama_cpp, llama_cpp_available
+from adaptline.quantize.gguf_check import LlamaCppError, compare_with_llama_cpp, llama_cpp_available
 from adaptline.quantize.gguf_export import export_gguf
 from adaptline.quantize.params import QatParams
 from adaptline.quantize.scheme import linear_filter, prepare_config
@@ -142,11 +142,16 @@ def run_qat(
             raise RuntimeError(f"reloaded torchao checkpoint differs from the quantized model ({reload_diff})")
         del quantized
         gguf_check: dict[str, float] = {}
+        gguf_check_error = ""
         if params.gguf:
             export_gguf(reloaded, tokenizer, out / GGUF_NAME, params.gguf_float_type, name=f"adaptline-qat-{adapter}")
             if llama_cpp_available() and data.test_texts:
-                gguf_check = compare_with_llama_cpp(out / GGUF_NAME, reloaded, tokenizer, data.test_texts[0])
-                log.info("GGUF in llama.cpp: %s", gguf_check)
+                try:
+                    gguf_check = compare_with_llama_cpp(out / GGUF_NAME, reloaded, tokenizer, data.test_texts[0])
+                    log.info("GGUF in llama.cpp: %s", gguf_check)
+                except LlamaCppError as error:  # the GGUF is still written; only the cross-check is lost
+                    gguf_check_error = str(error)
+                    log.warning("GGUF cross-check skipped: %s", error)
         sizes = {
             "unquantized_bytes": dir_size(merged_dir),
             "ptq_bytes": dir_size(ptq_dir),
@@ -166,6 +171,7 @@ def run_qat(
     metrics.update({f"gguf_{k}": v for k, v in gguf_check.items()})
     report = {
         "adapter": adapter,
+        **({"gguf_check_error": gguf_check_error} if gguf_check_error else {}),
         "scheme": to_dict(params.scheme),
         "models": results,
         "summary": {k: v for k, v in metrics.items() if v is not None},
