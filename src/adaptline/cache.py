@@ -23,6 +23,19 @@ def cache_key(*parts: Any) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+def string_key(*parts: str) -> str:
+    """sha256 of length-prefixed strings: ``cache_key`` for string parts, without the JSON cost.
+
+    Used per file on paths where thousands of keys are made per run.
+    """
+    digest = hashlib.sha256()
+    for part in parts:
+        encoded = part.encode("utf-8")
+        digest.update(b"%d:" % len(encoded))
+        digest.update(encoded)
+    return digest.hexdigest()
+
+
 @dataclass
 class CacheStats:
     hits: int = 0
@@ -39,13 +52,14 @@ class ContentCache:
         self.root = Path(root)
         self.stats = CacheStats()
 
-    def _path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.json"
+    def _path(self, key: str, suffix: str = ".json") -> str:
+        return os.path.join(self.root, key[:2], key + suffix)  # str joins: thousands per run
 
     def get(self, key: str) -> Any | None:
         path = self._path(key)
         try:
-            value = json.loads(path.read_text(encoding="utf-8"))
+            with open(path, encoding="utf-8") as handle:
+                value = json.loads(handle.read())
         except (FileNotFoundError, ValueError):
             self.stats.misses += 1
             return None
@@ -53,8 +67,23 @@ class ContentCache:
         return value
 
     def put(self, key: str, value: Any) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(value, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+        self.put_text(key, json.dumps(value, sort_keys=True, ensure_ascii=False), suffix=".json")
+
+    def get_text(self, key: str, suffix: str = ".txt") -> str | None:
+        """A text entry (for values that are already serialised: no JSON round trip)."""
+        try:
+            with open(self._path(key, suffix), encoding="utf-8") as handle:
+                text = handle.read()
+        except (FileNotFoundError, UnicodeDecodeError):
+            self.stats.misses += 1
+            return None
+        self.stats.hits += 1
+        return text
+
+    def put_text(self, key: str, text: str, suffix: str = ".txt") -> None:
+        path = self._path(key, suffix)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(text)
         os.replace(tmp, path)

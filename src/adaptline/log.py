@@ -10,9 +10,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from typing import TypeVar
-
-from tqdm import tqdm
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -28,7 +26,35 @@ def get_logger(name: str) -> logging.Logger:
     return logging.getLogger(name)
 
 
+def progress_enabled() -> bool:
+    """Bars are on unless ADAPTLINE_PROGRESS=0 (tests, CI logs)."""
+    return os.environ.get("ADAPTLINE_PROGRESS", "1") != "0"
+
+
+class _NoBar:
+    """Stands in for a tqdm bar when bars are off, so a silenced stage never imports tqdm."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def progress_bar(total: int | None, desc: str = "", unit: str = "doc") -> Any:
+    """A bar advanced by hand (``update``/``close``), for work that finishes in two places."""
+    if not progress_enabled():
+        return _NoBar()
+    from tqdm import tqdm  # ~15 ms of imports: only paid when a bar is shown
+
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True)
+
+
 def progress(items: Iterable[T], total: int | None = None, desc: str = "", unit: str = "doc") -> Iterator[T]:
-    """A tqdm bar on stderr; silenced with ADAPTLINE_PROGRESS=0 (tests, CI logs)."""
-    disable = os.environ.get("ADAPTLINE_PROGRESS", "1") == "0"
-    yield from tqdm(items, total=total, desc=desc, unit=unit, disable=disable, file=sys.stderr, dynamic_ncols=True)
+    """A tqdm bar on stderr over ``items``; silenced with ADAPTLINE_PROGRESS=0."""
+    if not progress_enabled():
+        yield from items
+        return
+    from tqdm import tqdm
+
+    yield from tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True)

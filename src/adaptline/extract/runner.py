@@ -1,27 +1,41 @@
 """The extract stage: every file under the input folder becomes records, or a reported reason.
 
 Flow: walk the folder (sorted) -> per file: size checks, sha256, duplicate check, content sniff
--> cache lookup keyed by (sha256, reader version + code hash, content params) -> misses run in worker
-processes -> records get their provenance (path, context header, sensitivity) -> one JSONL file
-and a report listing every input file exactly once.
+-> cache lookup -> misses run in worker processes while the scan goes on -> records get their
+provenance (path, context header, sensitivity) -> one JSONL file and a report listing every input
+file exactly once.
+
+Two caches make a rerun cost little more than hashing the inputs:
+- results, keyed by (sha256, reader version + code hash, content params): what a parser made of
+  the bytes, whatever the file is called;
+- rendered records, keyed by the result's key plus the path-dependent parts (relative path,
+  sensitivity, record code): the document's finished JSONL lines, so an unchanged document is
+  copied to the output without decoding and re-encoding its records.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import hashlib
+import json
+import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from adaptline.cache import ContentCache, cache_key
+from adaptline.cache import ContentCache, cache_key, string_key
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers import READERS, Chunk, fingerprint
 from adaptline.extract.sniff import sniff
+from adaptline.extract.stat_index import StatIndex
 from adaptline.extract.worker import Task, default_workers, run_tasks
-from adaptline.log import get_logger, progress
-from adaptline.records import Record, sha256_bytes, write_json, write_records
+from adaptline.log import get_logger, progress_bar
+from adaptline.records import Record, dumps_record, sha256_bytes
 
 EXTRACT_VERSION = "extract-1"  # format of cached results: part of every cache key
+RENDER_VERSION = "render-1"  # format of cached JSONL lines: part of every rendered key
+_RENDERED_SUBDIR = "rendered"  # inside the cache folder, beside the two-hex-digit result shards
 _MB = 1024 * 1024
 
 log = get_logger(__name__)
@@ -43,28 +57,43 @@ def run_extract(
     root = Path(input_dir)
     if not root.is_dir():
         raise ExtractStageError(f"input folder {root} does not exist (set extract.input_dir in params.yaml)")
-    cache = ContentCache(cache_dir)
-    entries, results, tasks, keys = _scan(root, cache, params)
+    paths, unreadable_folders = list_files(root)
     workers = default_workers(params.workers)
-    for task, result in progress(run_tasks(tasks, params, workers), total=len(tasks), desc="extract"):
-        if not result.get("transient"):
-            cache.put(keys[task.key], result)
-        results[task.key] = result
+    bar = progress_bar(total=len(paths), desc="extract")
+    scan = _Scan(root, Path(cache_dir), params, bar)
+    try:
+        for task, result in run_tasks(scan.tasks(paths), params, workers):
+            if not result.get("transient"):
+                scan.results_cache.put(scan.keys[task.key], result)
+            scan.results[task.key] = result
+            bar.update()
+    finally:
+        bar.close()
+    scan.stat_index.save()
+    for rel, reason in unreadable_folders:  # accounted for like a file, so nothing goes missing silently
+        entry = {"path": rel, "status": "failed", "reason": reason, "doc_id": None, "kind": None, "n_records": 0}
+        scan.entries[rel] = entry
+        log.warning("failed: %s: %s", rel, reason)
 
-    records: list[Record] = []
-    for rel, result in results.items():
-        entry = entries[rel]
-        if result["status"] != "extracted":
-            entry.update(status="failed", reason=_join(entry["reason"], result["reason"]))
+    blocks: list[str] = []
+    n_records = 0
+    for rel, entry in scan.entries.items():  # sorted by path: the canonical record order
+        rendered = scan.rendered.get(rel)
+        if rendered is None and rel in scan.results:
+            rendered = scan.render(rel, scan.results[rel])
+        if rendered is None:
+            continue
+        if rendered["status"] != "extracted":
+            entry.update(status="failed", reason=_join(entry["reason"], rendered["reason"]))
             log.warning("failed: %s: %s", rel, entry["reason"])
             continue
-        made = _records(entry, result, params)
-        records += made
-        notes = [*result["notes"], *([] if made or result["notes"] else ["no text found"])]
-        entry.update(status="extracted", reason=_join(entry["reason"], *notes), n_records=len(made))
-    write_records(output_path, records)
-    report = _report(entries, records, cache, time.perf_counter() - started, workers)
-    write_json(report_path, report)
+        blocks.append(rendered["lines"])
+        n_records += rendered["n_records"]
+        entry.update(status="extracted", reason=_join(entry["reason"], *rendered["notes"]))
+        entry["n_records"] = rendered["n_records"]
+    _write_text(output_path, "".join(blocks))
+    report = _report(scan.entries, n_records, scan.hits, scan.misses, time.perf_counter() - started, workers)
+    _write_text(report_path, _report_text(report))
     totals = report["totals"]
     log.info(
         "extract: %d files -> %d extracted, %d skipped, %d failed; %d records; cache %d hits / %d misses; %.1f s",
@@ -74,57 +103,162 @@ def run_extract(
     return report
 
 
-def _scan(
-    root: Path, cache: ContentCache, params: ExtractParams
-) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], list[Task], dict[str, str]]:
-    """Walk the folder in sorted order and settle what can be settled without parsing.
+class _Scan:
+    """Settles every file that can be settled without parsing, and yields the rest as tasks.
 
-    Returns the report entry of every file, the cached results, the documents left to extract,
-    and the cache key of each extractable document.
+    ``entries`` is the report entry of every file (in path order), ``rendered`` the finished
+    output of documents found in the rendered cache, ``results`` the parser results (from the
+    results cache, or filled in by the caller as workers finish), ``keys`` the results-cache key of
+    every extractable document.
     """
-    entries: dict[str, dict[str, Any]] = {}
-    results: dict[str, dict[str, Any]] = {}
-    tasks: list[Task] = []
-    keys: dict[str, str] = {}
-    first_path: dict[str, str] = {}  # sha256 -> first path with those bytes
-    params_digest = cache_key(params.content_params())  # once, not per file
-    limit = params.max_file_mb * _MB
-    for path in sorted(root.rglob("*"), key=lambda p: p.relative_to(root).as_posix()):
-        if not path.is_file():
-            continue
-        rel = path.relative_to(root).as_posix()
-        entry = entries[rel] = {"path": rel, "status": "skipped", "reason": "", "doc_id": None, "kind": None}
+
+    def __init__(self, root: Path, cache_dir: Path, params: ExtractParams, bar: Any) -> None:
+        self.root, self.params, self.bar = root, params, bar
+        self.results_cache = ContentCache(cache_dir)
+        self.rendered_cache = ContentCache(cache_dir / _RENDERED_SUBDIR)
+        self.stat_index = StatIndex(cache_dir, root)
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.rendered: dict[str, dict[str, Any]] = {}
+        self.results: dict[str, dict[str, Any]] = {}
+        self.keys: dict[str, str] = {}
+        self.hits = self.misses = 0
+        self._params_digest = cache_key(params.content_params())  # once, not per file
+        self._render_code = _render_code_hash()
+
+    def tasks(self, paths: list[tuple[str, str]]) -> Iterator[Task]:
+        """Settle each (relative path, path) in order; yield a task for each document to parse."""
+        first_path: dict[str, str] = {}  # sha256 -> first path with those bytes
+        for rel, path in paths:
+            entry = {"path": rel, "status": "skipped", "reason": "", "doc_id": None, "kind": None, "n_records": 0}
+            self.entries[rel] = entry
+            task = self._settle(path, rel, entry, first_path)
+            if task is None:
+                self.bar.update()
+            else:
+                self.misses += 1
+                yield task
+
+    def _settle(self, path: str, rel: str, entry: dict[str, Any], first_path: dict[str, str]) -> Task | None:
         try:
-            size = path.stat().st_size
-            data = path.read_bytes() if 0 < size <= limit else b""
+            stat = os.stat(path)
         except OSError as error:
             entry.update(status="failed", reason=f"unreadable file ({error.strerror or type(error).__name__})")
-            continue
-        if size == 0:
+            return None
+        if stat.st_size == 0:
             entry["reason"] = "empty file"
-            continue
-        if size > limit:
-            entry["reason"] = f"file over size limit ({size / _MB:.1f} MB > {params.max_file_mb:g} MB)"
-            continue
-        entry["doc_id"] = sha = sha256_bytes(data)
+            return None
+        if stat.st_size > self.params.max_file_mb * _MB:
+            size_mb = stat.st_size / _MB
+            entry["reason"] = f"file over size limit ({size_mb:.1f} MB > {self.params.max_file_mb:g} MB)"
+            return None
+        known = self.stat_index.lookup(rel, stat)
+        if known is None:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError as error:
+                entry.update(status="failed", reason=f"unreadable file ({error.strerror or type(error).__name__})")
+                return None
+            known = sha256_bytes(data), sniff(data, rel)
+            self.stat_index.remember(rel, stat, *known)
+        sha, sniffed = known
+        entry["doc_id"] = sha
         if sha in first_path:
-            entry.update(reason=f"identical to {first_path[sha]}", kind=entries[first_path[sha]]["kind"])
-            continue
+            entry.update(reason=f"identical to {first_path[sha]}", kind=self.entries[first_path[sha]]["kind"])
+            return None
         first_path[sha] = rel
-        sniffed = sniff(data, rel)
         if sniffed.kind is None:
             entry.update(status="failed" if sniffed.failed else "skipped", reason=sniffed.reason)
             if sniffed.failed:
                 log.warning("failed: %s: %s", rel, sniffed.reason)
-            continue
+            return None
         entry.update(kind=sniffed.kind, reason=sniffed.note)
-        keys[rel] = cache_key(sha, fingerprint(READERS[sniffed.kind]), EXTRACT_VERSION, params_digest)
-        cached = cache.get(keys[rel])
+        key = string_key(sha, fingerprint(READERS[sniffed.kind]), EXTRACT_VERSION, self._params_digest)
+        self.keys[rel] = key
+        rendered = self.rendered_cache.get_text(self._rendered_key(rel, key))
+        if rendered is not None:
+            self.rendered[rel] = _parse_rendered(rendered)
+            self.hits += 1
+            return None
+        cached = self.results_cache.get(key)
         if cached is not None:
-            results[rel] = cached
-        else:
-            tasks.append(Task(rel, str(path), sniffed.kind, sha))
-    return entries, results, tasks, keys
+            self.results[rel] = cached
+            self.hits += 1
+            return None
+        return Task(rel, path, sniffed.kind, sha)
+
+    def _rendered_key(self, rel: str, result_key: str) -> str:
+        return string_key(RENDER_VERSION, self._render_code, result_key, rel, sensitivity_for(rel, self.params))
+
+    def render(self, rel: str, result: dict[str, Any]) -> dict[str, Any]:
+        """The document's finished output (JSONL lines, counts, notes); cached when it is final."""
+        if result["status"] != "extracted":
+            return {"status": result["status"], "reason": result["reason"]}
+        records = _records(self.entries[rel], result, self.params)
+        notes = [*result["notes"], *([] if records or result["notes"] else ["no text found"])]
+        header = {"status": "extracted", "n_records": len(records), "notes": notes}
+        lines = "".join(dumps_record(record) + "\n" for record in records)
+        self.rendered_cache.put_text(self._rendered_key(rel, self.keys[rel]), json.dumps(header) + "\n" + lines)
+        return {**header, "lines": lines}
+
+
+def _parse_rendered(text: str) -> dict[str, Any]:
+    """A rendered entry: one JSON header line, then the document's JSONL lines verbatim."""
+    header, _, lines = text.partition("\n")
+    return {**json.loads(header), "lines": lines}
+
+
+def list_files(root: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(relative posix path, path) of every regular file under ``root``, sorted by relative path;
+    and (relative path, reason) of every subfolder that could not be listed.
+
+    Like ``root.rglob("*")`` filtered by ``is_file()``: symlinked folders are not entered, links
+    to files are followed; but from ``os.scandir``, whose entries know their type without a stat.
+    """
+    found: list[tuple[str, str]] = []
+    unreadable: list[tuple[str, str]] = []
+    pending = [(str(root), "")]
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append((entry.path, f"{prefix}{entry.name}/"))
+                    elif entry.is_file():
+                        found.append((f"{prefix}{entry.name}", entry.path))
+        except OSError as error:
+            if not prefix:
+                raise ExtractStageError(f"input folder {root} cannot be listed ({error.strerror})") from None
+            unreadable.append((prefix, f"unreadable folder ({error.strerror or type(error).__name__}): not extracted"))
+    found.sort()
+    return found, sorted(unreadable)
+
+
+def _report_text(report: dict[str, Any]) -> str:
+    """The report as JSON with one line per input file: readable, diffable, and quick to write
+    (``json.dumps`` with ``indent`` runs in pure Python; one compact dump per file runs in C)."""
+    rest = json.dumps({k: v for k, v in report.items() if k != "files"}, indent=2, sort_keys=True, ensure_ascii=False)
+    files = ",\n".join(f"    {json.dumps(entry, sort_keys=True, ensure_ascii=False)}" for entry in report["files"])
+    return '{\n  "files": [\n' + files + "\n  ],\n" + rest[2:] + "\n" if files else rest + "\n"
+
+
+def _render_code_hash() -> str:
+    """The code that turns a parser result into JSONL lines: editing it redoes every rendering."""
+    digest = hashlib.sha256()
+    for module in (__file__, Path(__file__).resolve().parents[1] / "records.py"):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _write_text(path: str | Path, text: str) -> None:
+    """Write atomically (a reader never sees half a file)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    os.replace(tmp, target)
 
 
 def _records(entry: dict[str, Any], result: dict[str, Any], params: ExtractParams) -> list[Record]:
@@ -166,9 +300,9 @@ def _join(*notes: str) -> str:
 
 
 def _report(
-    entries: dict[str, dict[str, Any]], records: list[Record], cache: ContentCache, seconds: float, workers: int
+    entries: dict[str, dict[str, Any]], n_records: int, hits: int, misses: int, seconds: float, workers: int
 ) -> dict[str, Any]:
-    files = [{"n_records": 0, **entry} for _, entry in sorted(entries.items())]
+    files = [entry for _, entry in sorted(entries.items())]
     kinds: dict[str, dict[str, int]] = {}
     for entry in files:
         if entry["kind"] is None or entry["status"] == "skipped":
@@ -184,9 +318,9 @@ def _report(
             "extracted": statuses.count("extracted"),
             "skipped": statuses.count("skipped"),
             "failed": statuses.count("failed"),
-            "records": len(records),
-            "cache_hits": cache.stats.hits,
-            "cache_misses": cache.stats.misses,
+            "records": n_records,
+            "cache_hits": hits,
+            "cache_misses": misses,
             "seconds": round(seconds, 3),
             "workers": workers,
         },

@@ -8,22 +8,23 @@ worker that dies (segfault, OOM kill) is reported for that document only.
 
 from __future__ import annotations
 
-import multiprocessing
+import itertools
 import os
 import re
 import resource
 import time
-from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers import READERS, ExtractError
 from adaptline.extract.safety import check_zip
 from adaptline.records import sha256_bytes
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 _MB = 1024 * 1024
 _ERROR_MESSAGE_CHARS = 160
@@ -122,18 +123,40 @@ class _Worker:
 
 
 def run_tasks(tasks: Iterable[Task], params: ExtractParams, workers: int) -> Iterator[tuple[Task, dict[str, Any]]]:
-    """Run tasks on ``workers`` processes; yield (task, result) as they finish (any order)."""
-    pending = deque(tasks)
-    if not pending:
+    """Run tasks on up to ``workers`` processes; yield (task, result) as they finish (any order).
+
+    ``tasks`` is consumed lazily, one task whenever a worker is free: a caller that is still
+    scanning its inputs keeps scanning while the first documents are already being parsed.
+    Workers are started on demand, so a run with nothing to parse starts none.
+    """
+    source = iter(tasks)
+    first = next(source, None)
+    if first is None:
         return
+    import multiprocessing  # only a run with documents to parse pays for it (~8 ms)
+    from multiprocessing.connection import wait
+
+    source = itertools.chain([first], source)
+    exhausted = False
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    pool = [_Worker(context, params) for _ in range(max(1, min(workers, len(pending))))]
+    pool: list[_Worker] = []
     try:
-        while pending or any(worker.task for worker in pool):
-            for index, worker in enumerate(pool):
-                if worker.task is None and pending:
-                    pool[index] = _assign(worker, pending.popleft(), context, params)
+        while True:
+            while not exhausted:
+                idle = next((index for index, worker in enumerate(pool) if worker.task is None), None)
+                if idle is None and len(pool) >= max(1, workers):
+                    break
+                task = next(source, None)
+                if task is None:
+                    exhausted = True
+                    break
+                if idle is None:
+                    pool.append(_Worker(context, params))
+                    idle = len(pool) - 1
+                pool[idle] = _assign(pool[idle], task, context, params)
             busy = [worker for worker in pool if worker.task is not None]
+            if not busy:
+                return
             timeout = max(0.0, min(worker.deadline for worker in busy) - time.monotonic())
             ready = set(wait([worker.connection for worker in busy], timeout=timeout))
             for index, worker in enumerate(pool):

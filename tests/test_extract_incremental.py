@@ -1,0 +1,135 @@
+"""What makes a rerun of extract cheap, and why it stays correct: the stat index, the rendered
+records cache, lazy task consumption and the listing of the input folder."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import time
+from pathlib import Path
+
+import pytest
+from extract_builders import C_SOURCE, make_docx
+
+from adaptline.extract import ExtractParams, run_extract
+from adaptline.extract import runner as extract_runner
+from adaptline.extract.stat_index import INDEX_FILE
+from adaptline.extract.worker import Task, run_tasks
+from adaptline.records import read_records
+
+PARAMS = ExtractParams(workers=2)
+AN_HOUR_AGO_NS = time.time_ns() - 3600 * 10**9
+
+
+def write_old(path: Path, data: bytes) -> None:
+    """Write a file and date it an hour back, as documents that sat in the corpus for a while."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    os.utime(path, ns=(AN_HOUR_AGO_NS, AN_HOUR_AGO_NS))
+
+
+def run(tmp_path: Path, raw: Path) -> dict:
+    return run_extract(raw, tmp_path / "out/records.jsonl", tmp_path / "out/report.json", tmp_path / "cache", PARAMS)
+
+
+def counters(report: dict) -> tuple[int, int]:
+    return report["totals"]["cache_hits"], report["totals"]["cache_misses"]
+
+
+def index_entries(tmp_path: Path) -> dict:
+    return json.loads((tmp_path / "cache" / INDEX_FILE).read_text())["entries"]
+
+
+def test_stat_index_sees_a_same_size_rewrite_with_the_old_mtime(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = tmp_path / "raw"
+    write_old(raw / "fw/uart.c", C_SOURCE.encode())
+    write_old(raw / "reviews/dr.docx", make_docx())
+    assert counters(run(tmp_path, raw)) == (0, 2)
+    assert set(index_entries(tmp_path)) == {"fw/uart.c", "reviews/dr.docx"}
+    sniffed: list[str] = []
+    real_sniff = extract_runner.sniff
+    monkeypatch.setattr(extract_runner, "sniff", lambda data, rel: sniffed.append(rel) or real_sniff(data, rel))
+    assert counters(run(tmp_path, raw)) == (2, 0)
+    assert sniffed == []  # unchanged stat: neither read nor sniffed again
+
+    edited = C_SOURCE.replace("uart", "UART").encode()  # same length, different bytes
+    assert len(edited) == len(C_SOURCE.encode()) and edited != C_SOURCE.encode()
+    write_old(raw / "fw/uart.c", edited)  # same size and mtime: only ctime tells the rewrite
+    report = run(tmp_path, raw)
+    assert counters(report) == (1, 1)
+    texts = [r.text for r in read_records(tmp_path / "out/records.jsonl") if r.kind == "c"]
+    assert sniffed == ["fw/uart.c"]
+    assert any("UART_putc" in text for text in texts)
+
+
+def test_files_modified_just_now_are_not_remembered(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    write_old(raw / "old.c", b"int settled;\n")
+    (raw / "new.c").write_bytes(b"int fresh;\n")  # mtime = now: racily clean, hashed again next run
+    run(tmp_path, raw)
+    assert set(index_entries(tmp_path)) == {"old.c"}
+
+
+def test_corrupt_or_foreign_index_only_costs_a_reread(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    write_old(raw / "a.c", b"int a;\n")
+    run(tmp_path, raw)
+    first = (tmp_path / "out/records.jsonl").read_bytes()
+    (tmp_path / "cache" / INDEX_FILE).write_text("{not json")
+    assert counters(run(tmp_path, raw)) == (1, 0)
+    assert (tmp_path / "out/records.jsonl").read_bytes() == first
+
+
+def test_rendered_records_equal_a_fresh_rendering(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    write_old(raw / "fw/uart.c", C_SOURCE.encode())
+    write_old(raw / "reviews/dr.docx", make_docx())
+    run(tmp_path, raw)
+    first = (tmp_path / "out/records.jsonl").read_bytes()
+    first_report = json.loads((tmp_path / "out/report.json").read_text())
+    assert counters(run(tmp_path, raw)) == (2, 0)  # served from the rendered cache
+    assert (tmp_path / "out/records.jsonl").read_bytes() == first
+    second_report = json.loads((tmp_path / "out/report.json").read_text())
+    assert second_report["files"] == first_report["files"]
+    assert list(Path(tmp_path / "cache/rendered").rglob("*.txt"))
+
+
+def test_tasks_are_pulled_while_workers_parse(tmp_path: Path) -> None:
+    """The scan goes on while the first document is parsed (and no worker starts for no task)."""
+    paths = []
+    for name in ("a.c", "b.c"):
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(b"int x;\n")
+    seen_children: list[int] = []
+
+    def tasks():
+        yield Task("a.c", str(paths[0]), "c", extract_runner.sha256_bytes(paths[0].read_bytes()))
+        seen_children.append(len(multiprocessing.active_children()))
+        yield Task("b.c", str(paths[1]), "c", extract_runner.sha256_bytes(paths[1].read_bytes()))
+
+    results = dict((task.key, result["status"]) for task, result in run_tasks(tasks(), PARAMS, workers=2))
+    assert results == {"a.c": "extracted", "b.c": "extracted"}
+    assert seen_children == [1]
+    assert list(run_tasks(iter(()), PARAMS, workers=2)) == []
+
+
+def test_unlistable_subfolder_is_reported_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = tmp_path / "raw"
+    write_old(raw / "ok/a.c", b"int a;\n")
+    write_old(raw / "locked/b.c", b"int b;\n")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(extract_runner.os, "scandir", scandir)
+    report = run(tmp_path, raw)
+    entries = {entry["path"]: entry for entry in report["files"]}
+    assert entries["locked/"]["status"] == "failed"
+    assert entries["locked/"]["reason"] == "unreadable folder (Permission denied): not extracted"
+    assert entries["ok/a.c"]["status"] == "extracted"
