@@ -337,6 +337,31 @@ def test_name_lexicon_tells_dictionary_words_from_given_names() -> None:
         NameLexicon(["gcide"], ["xx_XX"])
 
 
+def test_ner_reads_only_segments_that_could_hold_a_name() -> None:
+    """The NER gate: name-less segments are left out (each kept one brings its predecessor as
+    context), and entity offsets map back to the window, split where they cross a join."""
+    from adaptline.scrub.engine import name_segments
+
+    text = "Vout 3.3 V at 100 mA.\nRipple 12 mV.\nMeasured by Ada Quint | 2024-03-01 | pass\n0x4000 0x0001"
+    ner = name_segments(text, lambda word: word in {"Ada", "Quint"})
+    assert ner.text == "Ripple 12 mV.\nMeasured by Ada Quint"
+    start = ner.text.index("Ada Quint")
+    assert [text[s:e] for s, e in ner.to_window(start, start + 9)] == ["Ada Quint"]
+    across = ner.to_window(ner.text.index("mV."), start + 3)  # an entity over the join: two pieces
+    assert [text[s:e] for s, e in across] == ["mV.", "Measured by Ada"]
+    assert name_segments("Vout 3.3 V.\nIout 1 A.", lambda word: False).text == ""
+
+
+@pytest.mark.parametrize("gate", [True, False])
+def test_names_found_with_and_without_the_ner_gate(tmp_path: Path, gate: bool) -> None:
+    from adaptline.scrub.runner import get_analyzer
+
+    text = "Rail | 3.3 V | 1.2 A\nOwner | Crystal Whitfield | lab 4\nThe 74HC595 latches on the rising edge."
+    params = test_params(tmp_path, ner_name_segments_only=gate)
+    (result,) = get_analyzer(params, [], []).analyze_texts([(text, "text")])
+    assert {text[s:e] for s, e, t, _ in result.spans if t == "PERSON"} == {"Crystal Whitfield"}
+
+
 def test_patterns_mode_only_when_asked(tmp_path: Path) -> None:
     write_records(tmp_path / "in.jsonl", [make_record("pdf", "Mail ann.lee@example.com, SSN 078-05-1120.")])
     broken = test_params(tmp_path, spacy_model="no_such_spacy_model_xyz")

@@ -9,14 +9,14 @@ result) is replaced by context built into the recognizers' regexes.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import regex as re
 
 from adaptline.scrub.lexicon import NameLexicon
 from adaptline.scrub.params import SUPPORTED_ENTITIES, ScrubParams
-from adaptline.scrub.recognizers import AllowList, build_recognizers, name_runs
+from adaptline.scrub.recognizers import AllowList, build_recognizers, could_keep_name, name_runs
 
 Span = tuple[int, int, str, float]  # start, end, entity type, score
 PRESIDIO_LOGGERS = ("presidio-analyzer", "presidio-anonymizer")
@@ -121,6 +121,66 @@ def code_ner_view(text: str) -> str:
     return "".join(pieces)
 
 
+# Segments NER may see apart: lines, table cells (" | "), sentences.
+_SEGMENT_BREAK = re.compile(r"\n|[ \t]\|[ \t]|(?<=[.!?])[ \t]+(?=[\p{Lu}\d\"'(])")
+_WORD = re.compile(r"[^\s,;:()\[\]|/\"]+")
+
+
+@dataclass(frozen=True)
+class NerInput:
+    """The text NER reads for one window, and where each of its pieces sits in the window.
+
+    ``pieces`` are (offset in ``text``, offset in the window, length); NER entities are mapped
+    back through them. Gated, ``text`` holds only the window's segments that could contain a name
+    (not blanked out in place: a long blank run before a sentence-initial name makes the small
+    spaCy model miss it).
+    """
+
+    text: str
+    pieces: tuple[tuple[int, int, int], ...]
+
+    @classmethod
+    def whole(cls, text: str) -> NerInput:
+        return cls(text, ((0, 0, len(text)),))
+
+    def to_window(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Window spans of an entity at [start, end) of ``text`` (one per piece it touches)."""
+        out = []
+        for at, window_at, length in self.pieces:
+            lo, hi = max(start, at), min(end, at + length)
+            if lo < hi:
+                out.append((window_at + lo - at, window_at + hi - at))
+        return out
+
+
+def name_segments(text: str, could_be_name: Callable[[str], bool]) -> NerInput:
+    """NER input made of the segments of ``text`` that hold a word ``could_be_name`` accepts, each
+    with the segment before it as context: NER spends no time on the rest (lines of numbers, code,
+    plain prose), which cannot yield a kept name.
+
+    Kept segments are joined by the separators that followed them in ``text`` (" | " after a
+    table cell, a newline after a line), so names in adjacent cells stay apart for NER.
+    """
+    segments: list[tuple[int, str, str]] = []  # (offset, body, separator after it)
+    last = 0
+    breaks = [(m.start(), m.end()) for m in _SEGMENT_BREAK.finditer(text)]
+    for end, next_start in [*breaks, (len(text), len(text))]:
+        segment = text[last:end]
+        lead = len(segment) - len(segment.lstrip())
+        body = segment.rstrip()[lead:]
+        if body:
+            segments.append((last + lead, body, text[last + lead + len(body) : next_start] or " "))
+        last = next_start
+    named = [any(could_be_name(word.group()) for word in _WORD.finditer(body)) for _, body, _ in segments]
+    kept, parts, at = [], [], 0
+    for index, (offset, body, separator) in enumerate(segments):
+        if named[index] or (index + 1 < len(named) and named[index + 1]):
+            kept.append((at, offset, len(body)))
+            parts += [body, separator]
+            at += len(body) + len(separator)
+    return NerInput("".join(parts[:-1]), tuple(kept))  # no separator after the last piece
+
+
 _SEPARATORS = str.maketrans({c: " " for c in "_-./\\|:#=+"})
 
 
@@ -175,6 +235,27 @@ def _clip_persons(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+@dataclass(frozen=True)
+class _Entity:
+    """A NER entity in window offsets: the three attributes presidio's SpacyRecognizer reads."""
+
+    label_: str
+    start_char: int
+    end_char: int
+
+
+def _persons(doc, ner_input: NerInput | None) -> list[_Entity]:  # doc: spacy Doc | None
+    """PERSON entities of ``doc`` mapped back from the NER input to the window."""
+    if doc is None or ner_input is None:
+        return []
+    return [
+        _Entity("PERSON", start, end)
+        for ent in doc.ents
+        if ent.label_ == "PERSON"
+        for start, end in ner_input.to_window(ent.start_char, ent.end_char)
+    ]
+
+
 class Analyzer:
     """Finds personal data and secrets in texts; returns spans only (offsets, type, score)."""
 
@@ -220,19 +301,18 @@ class Analyzer:
         """A PERSON run made only of such words is dropped (see ``recognizers.name_runs``)."""
         return self.allow.allows(word) or self.lexicon.is_common_word(word)
 
+    def _could_be_name(self, word: str) -> bool:
+        """Whether ``word`` could make ``name_runs`` keep a PERSON run (the NER gate)."""
+        return could_keep_name(word.removesuffix("'s").removesuffix("’s"), self._not_a_name)
+
     def _threshold(self, entity: str) -> float:
         return self.params.score_thresholds.get(entity, self.params.default_score_threshold)
 
-    def _analyze_window(self, text: str, doc) -> list[Span]:  # doc: spacy Doc | None
+    def _analyze_window(self, text: str, persons: list[_Entity]) -> list[Span]:
         from presidio_analyzer.nlp_engine import NlpArtifacts
 
         artifacts = NlpArtifacts(
-            entities=[e for e in doc.ents if e.label_ == "PERSON"] if doc is not None else [],
-            tokens=doc,
-            tokens_indices=[],
-            lemmas=[],
-            nlp_engine=None,
-            language=self.params.language,
+            entities=persons, tokens=None, tokens_indices=[], lemmas=[], nlp_engine=None, language=self.params.language
         )
         if not self.window_entities:
             return []
@@ -263,8 +343,8 @@ class Analyzer:
         (author metadata) besides whatever else is found in it.
         """
         results = [FieldResult(flags=classify(text, self.params)) for text, _ in items]
-        # Each unit: (item index, analysis text, NER text or None, offset); windows flattened.
-        units: list[tuple[int, str, str | None, int]] = []
+        # Each unit: (item index, analysis text, NER input or None, offset); windows flattened.
+        units: list[tuple[int, str, NerInput | None, int]] = []
         for index, (text, view) in enumerate(items):
             flags = results[index].flags
             if "empty" in flags:
@@ -274,10 +354,8 @@ class Analyzer:
                 use_ner = self.nlp is not None and "binary_looking" not in flags
                 ner_text = code_ner_view(variant) if view == "code" and self.params.code_ner_comments_only else variant
                 for w_start, w_end in windows(variant, self.params.window_chars, self.params.window_overlap):
-                    ner_window = ner_text[w_start:w_end] if use_ner else None
-                    if ner_window is not None and not ner_window.strip():
-                        ner_window = None
-                    units.append((index, variant[w_start:w_end], ner_window, w_start))
+                    ner_input = self._ner_input(ner_text[w_start:w_end]) if use_ner else None
+                    units.append((index, variant[w_start:w_end], ner_input, w_start))
             if view == "person" and text.strip() and not self.allow.allows(text):
                 lead = len(text) - len(text.lstrip())
                 results[index].spans.append((lead, len(text.rstrip()), "PERSON", 1.0))
@@ -286,13 +364,21 @@ class Analyzer:
                     if r.score >= self._threshold(r.entity_type):
                         results[index].spans.append((r.start, r.end, r.entity_type, r.score))
 
-        docs = self._ner_docs([u[2] for u in units])
-        for (index, window_text, _, offset), doc in zip(units, docs, strict=True):
-            spans = self._analyze_window(window_text, doc)
+        docs = self._ner_docs([u[2].text if u[2] is not None else None for u in units])
+        for (index, window_text, ner_input, offset), doc in zip(units, docs, strict=True):
+            spans = self._analyze_window(window_text, _persons(doc, ner_input))
             results[index].spans.extend((s + offset, e + offset, t, sc) for s, e, t, sc in spans)
         for result in results:
             result.spans = merge_spans(result.spans)
         return results
+
+    def _ner_input(self, window: str) -> NerInput | None:
+        """What NER reads for a window (None: nothing worth reading)."""
+        if self.params.ner_name_segments_only:
+            ner_input = name_segments(window, self._could_be_name)
+        else:
+            ner_input = NerInput.whole(window)
+        return ner_input if ner_input.text.strip() else None
 
     def _ner_docs(self, ner_texts: list[str | None]) -> list:
         """spaCy docs for the units that need NER (batched through nlp.pipe), None for the rest."""
@@ -309,15 +395,27 @@ class Analyzer:
 _PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d \t().\-/]{5,24}\d")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DECIMAL = re.compile(r"\d{1,4}\.\d+")  # a measured value (98.05406667), not a dotted phone number
+_PHONE_MEMO_SIZE = 100_000  # remembered candidate strings per process (cleared when full)
 
 
 def _candidate_phone_recognizer_class():  # presidio is imported lazily (it pulls in transformers)
+    import phonenumbers
+    from presidio_analyzer import EntityRecognizer
     from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
     class CandidatePhoneRecognizer(PhoneRecognizer):
         """presidio's PhoneRecognizer, run only on digit runs that could be phone numbers: the
         python-phonenumbers matcher scans every region over the whole text otherwise (the slowest
-        recognizer by far)."""
+        recognizer by far).
+
+        Per candidate, regions are tried in order until one explains the whole candidate (a
+        number that parses as US needs no GB and DE pass; one that does not still gets them), and
+        the answer is remembered per candidate string (numbers recur in headers and footers).
+        """
+
+        def __init__(self, **kwargs) -> None:
+            super().__init__(**kwargs)
+            self._answers: dict[str, list[tuple[int, int, float]]] = {}
 
         def analyze(self, text, entities, nlp_artifacts=None):
             results = []
@@ -327,11 +425,34 @@ def _candidate_phone_recognizer_class():  # presidio is imported lazily (it pull
                 value = match.group()
                 if sum(c.isdigit() for c in value) < 7 or _ISO_DATE.fullmatch(value) or _DECIMAL.fullmatch(value):
                     continue
-                for result in super().analyze(match.group(), entities, None):
-                    result.start += match.start()
-                    result.end += match.start()
-                    results.append(result)
-            return results
+                for start, end, score in self._candidate(value):
+                    results.append(self._result(match.start() + start, match.start() + end, score))
+            return EntityRecognizer.remove_duplicates(results)
+
+        def _candidate(self, value: str) -> list[tuple[int, int, float]]:
+            if value not in self._answers:
+                if len(self._answers) >= _PHONE_MEMO_SIZE:
+                    self._answers.clear()
+                found: dict[tuple[int, int], float] = {}
+                for region in self.supported_regions:
+                    for match in phonenumbers.PhoneNumberMatcher(value, region, leniency=self.leniency):
+                        found[(match.start, match.end)] = self.SCORE
+                    if any(end - start == len(value) for start, end in found):
+                        break
+                self._answers[value] = [(start, end, score) for (start, end), score in sorted(found.items())]
+            return self._answers[value]
+
+        def _result(self, start: int, end: int, score: float):
+            from presidio_analyzer import AnalysisExplanation, RecognizerResult
+
+            explanation = AnalysisExplanation(
+                recognizer=self.name, original_score=score, textual_explanation="python-phonenumbers match"
+            )
+            return RecognizerResult(
+                entity_type="PHONE_NUMBER", start=start, end=end, score=score, analysis_explanation=explanation,
+                recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                                      RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
+            )  # fmt: skip
 
     return CandidatePhoneRecognizer
 

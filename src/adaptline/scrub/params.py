@@ -68,6 +68,10 @@ class ScrubParams:
     placeholder: Literal["typed", "numbered"] = "numbered"
     # Run NER on C records only inside comments and string literals (code identifiers are not names).
     code_ner_comments_only: bool = True
+    # Run NER only on segments (lines, table cells, sentences) holding a word that could be kept as
+    # part of a name: name-shaped, not a dictionary word (unless a given name), not an eponym or
+    # allowed term. NER on other segments cannot yield a kept PERSON span (see name_runs).
+    ner_name_segments_only: bool = True
     # Longest text handed to the analyzer in one call; longer texts are split into overlapping windows.
     window_chars: int = 5000
     window_overlap: int = 200

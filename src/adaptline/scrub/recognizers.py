@@ -112,7 +112,7 @@ NON_NAME_WORDS = frozenset(
     Customers Client Product Release Changes Change Description Comment Comments Initial Updated Added Removed
     Fixed Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
     August September October November December Mr Mrs Ms Dr Prof Sir Madam Dear Hello Hi Thanks Regards Best
-    Kind Yours Sincerely Cc Attn Subject Re Fwd
+    Kind Yours Sincerely Cc Attn Subject Re Fwd Qty Ref Refs Desc Mfr Mfg Pcs Pkg Tol Typ Nom Avg
     """.split()  # noqa: SIM905
 )
 
@@ -156,6 +156,15 @@ _BULLET_RULE = RegexRule(
 )
 # A capitalized label followed by a unit and a colon ("Case Temp (degC): 103.7") is a column name.
 _LABEL_AFTER = re.compile(r"[ \t]*\([^)\n]{0,20}\)[ \t]*:")
+
+
+def could_keep_name(word: str, allowed: Callable[[str], bool]) -> bool:
+    """Whether ``word`` (a token as ``name_runs`` splits them) could be the word that makes
+    ``name_runs`` keep a run. A superset of its test: a run with no such word is always dropped."""
+    core = word.rstrip(".")
+    if len(core) <= 1 or core in NON_NAME_WORDS or core in EPONYMS:
+        return False
+    return bool(_NAME_TOKEN_RE.match(word) or _PARTICLE_RE.match(word)) and not allowed(core)
 
 
 def name_runs(text: str, start: int, end: int, allowed: Callable[[str], bool]) -> list[tuple[int, int]]:
