@@ -2,7 +2,8 @@
 
 Recall: a labelled value counts as found when predicted spans (any type) cover all its characters.
 Precision: a predicted span of type T is correct when it overlaps a label of type T.
-Run: .venv/bin/python bench/bench_scrub_quality.py [n_docs] [seed]
+Run: .venv/bin/python bench/bench_scrub_quality.py [n_docs] [seed] [name_locale]
+(name_locale: Faker locale of the person names, e.g. de_DE; default en_US)
 """
 
 from __future__ import annotations
@@ -55,9 +56,10 @@ def stage_predictions(docs) -> list[list[tuple[int, int, str]]]:
 def main() -> None:
     n_docs = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 0
-    docs = generate(n_docs, seed=seed)
+    name_locale = sys.argv[3] if len(sys.argv) > 3 else "en_US"
+    docs = generate(n_docs, seed=seed, name_locale=name_locale)
     scores, survival = evaluate(docs, stage_predictions(docs))
-    print(f"docs={n_docs} seed={seed} chars={sum(len(d[0]) for d in docs)}")
+    print(f"docs={n_docs} seed={seed} names={name_locale} chars={sum(len(d[0]) for d in docs)}")
     print(f"{'entity':16s} {'precision':>9s} {'recall':>7s} {'F2':>6s}")
     for entity, (p, r, f2) in scores.items():
         print(f"{entity:16s} {p:9.3f} {r:7.3f} {f2:6.3f}")

@@ -44,12 +44,17 @@ TEMPLATES = [
 ]
 
 
-def generate(n_docs: int, seed: int = 0) -> list[tuple[str, list[tuple[int, int, str]], list[tuple[int, int]]]]:
-    """Documents as (text, [(start, end, entity)], [(start, end) of jargon])."""
-    fake, rng = Faker("en_US"), random.Random(seed)
+def generate(
+    n_docs: int, seed: int = 0, name_locale: str = "en_US"
+) -> list[tuple[str, list[tuple[int, int, str]], list[tuple[int, int]]]]:
+    """Documents as (text, [(start, end, entity)], [(start, end) of jargon]).
+
+    ``name_locale`` is the Faker locale of the person names; everything else stays en_US.
+    """
+    fake, names, rng = Faker("en_US"), Faker(name_locale), random.Random(seed)
     Faker.seed(seed)
     values = {
-        "PERSON": lambda: f"{fake.first_name()} {fake.last_name()}",
+        "PERSON": lambda: f"{names.first_name()} {names.last_name()}",
         "EMAIL_ADDRESS": fake.email,
         "PHONE_NUMBER": lambda: rng.choice(
             [

@@ -16,7 +16,14 @@ import regex as re
 
 from adaptline.scrub.lexicon import NameLexicon
 from adaptline.scrub.params import SUPPORTED_ENTITIES, ScrubParams
-from adaptline.scrub.recognizers import AllowList, build_recognizers, could_keep_name, name_runs
+from adaptline.scrub.recognizers import (
+    NAME_PARTICLE,
+    NAME_TOKEN,
+    AllowList,
+    build_recognizers,
+    could_keep_name,
+    name_runs,
+)
 
 Span = tuple[int, int, str, float]  # start, end, entity type, score
 PRESIDIO_LOGGERS = ("presidio-analyzer", "presidio-anonymizer")
@@ -256,6 +263,13 @@ def _persons(doc, ner_input: NerInput | None) -> list[_Entity]:  # doc: spacy Do
     ]
 
 
+_GIVEN_NAME_PAIR = re.compile(
+    rf"(?<![\w'’-])(?P<given>{NAME_TOKEN})(?:[ \t]+{NAME_PARTICLE})*[ \t]+(?P<surname>{NAME_TOKEN})(?![\w'’-])"
+)
+_PARTICLE_TAIL = re.compile(rf"(?:[ \t]+{NAME_PARTICLE})+[ \t]+{NAME_TOKEN}")
+_NAME_BEFORE = re.compile(rf"(?<![\w'’-])({NAME_TOKEN})(?:[ \t]+{NAME_PARTICLE})*[ \t]+$")
+
+
 class Analyzer:
     """Finds personal data and secrets in texts; returns spans only (offsets, type, score)."""
 
@@ -320,7 +334,33 @@ class Analyzer:
             text=text, language=self.params.language, entities=self.window_entities, nlp_artifacts=artifacts
         )
         spans = self._refine(text, [(r.start, r.end, r.entity_type, r.score) for r in results])
+        if "PERSON" in self.window_entities:
+            spans += self._given_name_pairs(text)
         return _clip_persons(text, spans)
+
+    def _given_name_pairs(self, text: str) -> list[Span]:
+        """Names the small English NER model misses ("Tahir Sezgin", "Rik de Koning"): a known
+        given name, optional particles, then a surname, where neither name is a dictionary word,
+        an eponym, a label word or an allowed term (so "Max Vout" and "Mark Ripple" stay)."""
+        found = []
+        for match in _GIVEN_NAME_PAIR.finditer(text):
+            given, surname = match.group("given"), match.group("surname")
+            if given.lower() not in self.lexicon.names or given.lower() in self.lexicon.words:
+                continue
+            if all(could_keep_name(word, self._not_a_name) for word in (given, surname)):
+                found.append((match.start(), match.end(), "PERSON", self.params.given_name_pair_score))
+        return found
+
+    def _whole_name(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """Grow a NER name over what the small model leaves out: particles and the surname after
+        them ("Maria [van der Noot]"), and a known given name right before it ("[Fenna] Dachgeldt")."""
+        tail = _PARTICLE_TAIL.match(text, end)
+        if tail:
+            end = tail.end()
+        head = _NAME_BEFORE.search(text, max(0, start - 40), start)
+        if head and head.group(1).lower() in self.lexicon.names:
+            start = head.start(1)
+        return start, end
 
     def _refine(self, text: str, spans: Sequence[Span]) -> list[Span]:
         out: list[Span] = []
@@ -328,7 +368,8 @@ class Analyzer:
             if score < self._threshold(entity):
                 continue
             if entity == "PERSON":
-                out.extend((s, e, entity, score) for s, e in name_runs(text, start, end, self._not_a_name))
+                runs = name_runs(text, start, end, self._not_a_name)
+                out.extend((*self._whole_name(text, s, e), entity, score) for s, e in runs)
             elif self.allow.keep_detection(entity, text, start, end):
                 out.append((start, end, entity, score))
         return out

@@ -68,6 +68,9 @@ class ScrubParams:
     placeholder: Literal["typed", "numbered"] = "numbered"
     # Run NER on C records only inside comments and string literals (code identifiers are not names).
     code_ner_comments_only: bool = True
+    # Score of a "known given name + surname" match, for names the NER model misses (neither word a
+    # dictionary word, eponym, label word or allowed term). Below the PERSON threshold = off.
+    given_name_pair_score: float = 0.6
     # Run NER only on segments (lines, table cells, sentences) holding a word that could be kept as
     # part of a name: name-shaped, not a dictionary word (unless a given name), not an eponym or
     # allowed term. NER on other segments cannot yield a kept PERSON span (see name_runs).

@@ -72,7 +72,7 @@ class RegexRecognizer(EntityRecognizer):
 # --- names -------------------------------------------------------------------------------------
 
 NAME_TOKEN = r"(?:\p{Lu}\.|(?:Mc|Mac|O'|O’|D'|D’)?\p{Lu}\p{Ll}+(?:[-'’]\p{Lu}?\p{Ll}+)*)"
-NAME_PARTICLE = r"(?:van|von|de|der|den|da|di|du|le|la|del|dos|ten|ter)"
+NAME_PARTICLE = r"(?:van|von|de|der|den|da|di|du|le|la|del|dos|das|do|des|dei|della|ten|ter|te|het|'t|zu)"
 _NAME_TOKEN_RE = re.compile(rf"^{NAME_TOKEN}$")
 _PARTICLE_RE = re.compile(rf"^{NAME_PARTICLE}$")
 
