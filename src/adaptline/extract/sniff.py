@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import struct
-import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -87,6 +86,8 @@ def _central_directory(data: bytes) -> bytes | None:
         return None
     size, offset = struct.unpack_from("<II", data, end + 12)
     if offset == 0xFFFFFFFF or size == 0xFFFFFFFF:
+        import zipfile  # only for archives the central-directory reader could not settle
+
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 return "\n".join(archive.namelist()).encode("utf-8", errors="replace")

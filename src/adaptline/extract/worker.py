@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers import READERS, ExtractError
-from adaptline.extract.safety import check_zip
 from adaptline.records import sha256_bytes
 
 if TYPE_CHECKING:
@@ -53,6 +52,8 @@ def extract_document(path: str, kind: str, params: ExtractParams, sha256: str | 
         if sha256 is not None and sha256_bytes(data) != sha256:
             return {"status": "failed", "reason": "file changed while the stage ran", "transient": True}
         if kind in _ZIP_KINDS:
+            from adaptline.extract.safety import check_zip  # zipfile and friends: ~5 ms, workers only
+
             check_zip(data, kind, params)
         extraction = reader.read(data, params)
     except ExtractError as error:
