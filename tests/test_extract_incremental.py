@@ -133,3 +133,26 @@ def test_unlistable_subfolder_is_reported_not_lost(tmp_path: Path, monkeypatch: 
     assert entries["locked/"]["status"] == "failed"
     assert entries["locked/"]["reason"] == "unreadable folder (Permission denied): not extracted"
     assert entries["ok/a.c"]["status"] == "extracted"
+
+
+def test_new_documents_are_looked_up_first_and_duplicates_stay_in_path_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new file that sorts last still reaches a worker before the cached documents are read;
+    which of two identical files is kept still follows path order."""
+    raw = tmp_path / "raw"
+    for name in ("a.c", "b.c", "m.c"):
+        write_old(raw / name, f"int {name[0]};\n".encode())
+    run(tmp_path, raw)
+    (raw / "z.c").write_bytes(b"int z;\n")  # new, sorts last
+    (raw / "0_copy.c").write_bytes(b"int m;\n")  # new, identical to m.c, sorts first
+    looked_up: list[str] = []
+    real_lookup = extract_runner._Scan._lookup
+    monkeypatch.setattr(
+        extract_runner._Scan, "_lookup", lambda self, rel, *rest: looked_up.append(rel) or real_lookup(self, rel, *rest)
+    )
+    report = run(tmp_path, raw)
+    assert looked_up == ["0_copy.c", "z.c", "a.c", "b.c"]
+    entries = {entry["path"]: entry for entry in report["files"]}
+    assert entries["m.c"]["reason"] == "identical to 0_copy.c" and entries["0_copy.c"]["status"] == "extracted"
+    assert [r.source_path for r in read_records(tmp_path / "out/records.jsonl")] == ["0_copy.c", "a.c", "b.c", "z.c"]

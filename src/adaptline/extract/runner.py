@@ -126,19 +126,36 @@ class _Scan:
         self._render_code = _render_code_hash()
 
     def tasks(self, paths: list[tuple[str, str]]) -> Iterator[Task]:
-        """Settle each (relative path, path) in order; yield a task for each document to parse."""
+        """Settle each (relative path, path); yield a task for each document to parse.
+
+        Two passes. The first, in path order (so the first of identical files is the one kept),
+        identifies every file: its stat, and its sha256 and kind from the stat index or, for new
+        and changed files, by reading it. The second looks documents up in the caches, the ones
+        read in this run first: their tasks reach the workers before the bulk of cache reads.
+        """
         first_path: dict[str, str] = {}  # sha256 -> first path with those bytes
+        documents: list[tuple[bool, str, str, str, str]] = []  # (known before, rel, path, sha, kind)
         for rel, path in paths:
             entry = {"path": rel, "status": "skipped", "reason": "", "doc_id": None, "kind": None, "n_records": 0}
             self.entries[rel] = entry
-            task = self._settle(path, rel, entry, first_path)
-            if task is None:
+            identified = self._identify(path, rel, entry, first_path)
+            if identified is None:
+                self.bar.update()
+            else:
+                documents.append((identified[2], rel, path, identified[0], identified[1]))
+        documents.sort(key=lambda document: document[0])  # stable: read-this-run first, then path order
+        for _, rel, path, sha, kind in documents:
+            if self._lookup(rel, sha, kind):
                 self.bar.update()
             else:
                 self.misses += 1
-                yield task
+                yield Task(rel, path, kind, sha)
 
-    def _settle(self, path: str, rel: str, entry: dict[str, Any], first_path: dict[str, str]) -> Task | None:
+    def _identify(
+        self, path: str, rel: str, entry: dict[str, Any], first_path: dict[str, str]
+    ) -> tuple[str, str, bool] | None:
+        """(sha256, kind, known from the stat index) of a document to extract; None when the file
+        is settled here (unreadable, empty, too large, a duplicate, not a document)."""
         try:
             stat = os.stat(path)
         except OSError as error:
@@ -152,6 +169,7 @@ class _Scan:
             entry["reason"] = f"file over size limit ({size_mb:.1f} MB > {self.params.max_file_mb:g} MB)"
             return None
         known = self.stat_index.lookup(rel, stat)
+        from_index = known is not None
         if known is None:
             try:
                 with open(path, "rb") as handle:
@@ -173,19 +191,22 @@ class _Scan:
                 log.warning("failed: %s: %s", rel, sniffed.reason)
             return None
         entry.update(kind=sniffed.kind, reason=sniffed.note)
-        key = string_key(sha, fingerprint(READERS[sniffed.kind]), EXTRACT_VERSION, self._params_digest)
+        return sha, sniffed.kind, from_index
+
+    def _lookup(self, rel: str, sha: str, kind: str) -> bool:
+        """Fill in the document's rendered output or parser result from the caches; False on a miss."""
+        key = string_key(sha, fingerprint(READERS[kind]), EXTRACT_VERSION, self._params_digest)
         self.keys[rel] = key
         rendered = self.rendered_cache.get_text(self._rendered_key(rel, key))
         if rendered is not None:
             self.rendered[rel] = _parse_rendered(rendered)
-            self.hits += 1
-            return None
-        cached = self.results_cache.get(key)
-        if cached is not None:
+        else:
+            cached = self.results_cache.get(key)
+            if cached is None:
+                return False
             self.results[rel] = cached
-            self.hits += 1
-            return None
-        return Task(rel, path, sniffed.kind, sha)
+        self.hits += 1
+        return True
 
     def _rendered_key(self, rel: str, result_key: str) -> str:
         return string_key(RENDER_VERSION, self._render_code, result_key, rel, sensitivity_for(rel, self.params))
