@@ -162,10 +162,16 @@ def read_records(path: str | os.PathLike[str]) -> Iterator[Record]:
                 raise ValueError(f"{path}:{line_number}: not a valid record ({error})") from None
 
 
-def write_json(path: str | os.PathLike[str], data: Any) -> None:
-    """Deterministic, pretty JSON for reports and metrics (sorted keys, trailing newline)."""
+def write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` atomically (a reader never sees half a file), with LF line ends."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
     os.replace(tmp, target)
+
+
+def write_json(path: str | os.PathLike[str], data: Any) -> None:
+    """Deterministic, pretty JSON for reports and metrics (sorted keys, trailing newline)."""
+    write_text(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")

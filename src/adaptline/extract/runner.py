@@ -31,7 +31,7 @@ from adaptline.extract.sniff import sniff
 from adaptline.extract.stat_index import StatIndex
 from adaptline.extract.worker import Task, default_workers, run_tasks
 from adaptline.log import get_logger, progress_bar
-from adaptline.records import Record, dumps_record, sha256_bytes
+from adaptline.records import Record, dumps_record, sha256_bytes, write_text
 
 EXTRACT_VERSION = "extract-1"  # format of cached results: part of every cache key
 RENDER_VERSION = "render-1"  # format of cached JSONL lines: part of every rendered key
@@ -91,9 +91,9 @@ def run_extract(
         n_records += rendered["n_records"]
         entry.update(status="extracted", reason=_join(entry["reason"], *rendered["notes"]))
         entry["n_records"] = rendered["n_records"]
-    _write_text(output_path, "".join(blocks))
+    write_text(output_path, "".join(blocks))
     report = _report(scan.entries, n_records, scan.hits, scan.misses, time.perf_counter() - started, workers)
-    _write_text(report_path, _report_text(report))
+    write_text(report_path, _report_text(report))
     totals = report["totals"]
     log.info(
         "extract: %d files -> %d extracted, %d skipped, %d failed; %d records; cache %d hits / %d misses; %.1f s",
@@ -159,7 +159,7 @@ class _Scan:
         try:
             stat = os.stat(path)
         except OSError as error:
-            entry.update(status="failed", reason=f"unreadable file ({error.strerror or type(error).__name__})")
+            entry.update(status="failed", reason=_unreadable(error))
             return None
         if stat.st_size == 0:
             entry["reason"] = "empty file"
@@ -175,7 +175,7 @@ class _Scan:
                 with open(path, "rb") as handle:
                     data = handle.read()
             except OSError as error:
-                entry.update(status="failed", reason=f"unreadable file ({error.strerror or type(error).__name__})")
+                entry.update(status="failed", reason=_unreadable(error))
                 return None
             known = sha256_bytes(data), sniff(data, rel)
             self.stat_index.remember(rel, stat, *known)
@@ -221,6 +221,10 @@ class _Scan:
         lines = "".join(dumps_record(record) + "\n" for record in records)
         self.rendered_cache.put_text(self._rendered_key(rel, self.keys[rel]), json.dumps(header) + "\n" + lines)
         return {**header, "lines": lines}
+
+
+def _unreadable(error: OSError) -> str:
+    return f"unreadable file ({error.strerror or type(error).__name__})"
 
 
 def _parse_rendered(text: str) -> dict[str, Any]:
@@ -270,16 +274,6 @@ def _render_code_hash() -> str:
     for module in (__file__, Path(__file__).resolve().parents[1] / "records.py"):
         digest.update(Path(module).read_bytes())
     return digest.hexdigest()[:16]
-
-
-def _write_text(path: str | Path, text: str) -> None:
-    """Write atomically (a reader never sees half a file)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-    os.replace(tmp, target)
 
 
 def _records(entry: dict[str, Any], result: dict[str, Any], params: ExtractParams) -> list[Record]:
