@@ -339,7 +339,7 @@ class Analyzer:
         return _clip_persons(text, spans)
 
     def _given_name_pairs(self, text: str) -> list[Span]:
-        """Names the small English NER model misses ("Tahir Sezgin", "Rik de Koning"): a known
+        """Names the small English NER model misses ("Tahir Sezgin", "Joost van Beeck"): a known
         given name, optional particles, then a surname, where neither name is a dictionary word,
         an eponym, a label word or an allowed term (so "Max Vout" and "Mark Ripple" stay)."""
         found = []
