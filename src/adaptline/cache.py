@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from adaptline.records import write_text
+
 
 def cache_key(*parts: Any) -> str:
     """sha256 of the canonical JSON of ``parts``."""
@@ -81,9 +83,4 @@ class ContentCache:
         return text
 
     def put_text(self, key: str, text: str, suffix: str = ".txt") -> None:
-        path = self._path(key, suffix)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
+        write_text(self._path(key, suffix), text)

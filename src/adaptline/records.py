@@ -163,10 +163,14 @@ def read_records(path: str | os.PathLike[str]) -> Iterator[Record]:
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` atomically (a reader never sees half a file), with LF line ends."""
+    """Write ``text`` atomically (a reader never sees half a file), with LF line ends.
+
+    The temporary name carries the process id, so concurrent writers of one path (two stages
+    sharing a cache folder) never write into each other's temporary file.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
     os.replace(tmp, target)

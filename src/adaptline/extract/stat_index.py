@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from adaptline.extract.sniff import Sniffed
+from adaptline.records import write_text
 
 INDEX_FILE = "stat-index.json"
 _SETTLE_NS = 2_000_000_000  # a file modified in the last 2 s is read again next time
@@ -73,8 +74,5 @@ class StatIndex:
 
     def save(self) -> None:
         """Write the entries of this run's files (removed files drop out), atomically."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         payload = {"header": self.header, "entries": self.current}
-        tmp.write_text(json.dumps(payload, sort_keys=True, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_text(self.path, json.dumps(payload, sort_keys=True, separators=(",", ":")))
