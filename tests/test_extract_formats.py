@@ -131,10 +131,102 @@ def test_c_long_function_split_at_statement_boundaries() -> None:
 
 def test_c_function_inside_include_guard_and_syntax_errors_noted() -> None:
     source = b"#ifndef DRV_H\n#define DRV_H\n\n/* Reset. */\nint drv_reset(int x)\n{\n    return x +;\n}\n\n#endif\n"
-    extraction = READERS["c"].read(source, PARAMS)
+    extraction = READERS["c"].read(source, ExtractParams(c_check_function_bodies=True))
     assert [c.location.function for c in extraction.chunks] == [None, "drv_reset", None]
     assert extraction.chunks[1].text.startswith("/* Reset. */\nint drv_reset(int x)")
     assert len(extraction.notes) == 1 and extraction.notes[0].startswith("C syntax errors near line(s) 7")
+    # skimmed by default: the same chunks, but an error inside a function body goes unnoticed
+    skimmed = READERS["c"].read(source, PARAMS)
+    assert [c.to_dict() for c in skimmed.chunks] == [c.to_dict() for c in extraction.chunks]
+    assert skimmed.notes == []
+    # an error outside any function body is noted either way
+    top_level = READERS["c"].read(source.replace(b"#define DRV_H", b"int broken = ;"), PARAMS)
+    assert top_level.notes[0].startswith("C syntax errors near line(s) 2")
+
+
+# Sources where matching braces by hand is easy to get wrong; skimming must change no chunk.
+TRICKY_C_SOURCES = {
+    "braces in strings, chars and comments": (
+        '/* } { */\nconst char *s(void) { return "}{\\"}"; }\nchar c(void) { return \'}\'; } // }\n'
+        "int after(int x)\n{\n    /* { */ return x; // {\n}\n"
+    ),
+    "braces that differ between #if branches": (
+        "#if FAST\nint f(int a) {\n#else\nint f(int a, int b) {\n#endif\n    return a;\n}\nint g(void) { return 1; }\n"
+    ),
+    "directive inside a body": "int f(void)\n{\n#ifdef X\n    return 1;\n#else\n    return 2;\n#endif\n}\n",
+    "macros with braces and continuations": (
+        "#define LOCK() do { irq_off(); \\\n    } while (0)\n#define OPEN {\n"
+        "void g(void)\n{\n    LOCK();\n    work();\n}\n"
+    ),
+    "extern C block": (
+        '#ifdef __cplusplus\nextern "C" {\n#endif\nint f(int x) { return x; }\n#ifdef __cplusplus\n}\n#endif\n'
+    ),
+    "struct and initializers": (
+        "typedef struct { int a; int b; } pair_t;\nstatic const pair_t table[] = { {1, 2}, {3, 4} };\n"
+        "enum mode { OFF, ON };\nint use(pair_t *p) { return p->a + table[0].b; }\n"
+    ),
+    "K&R definition and attributes": (
+        "int old(a, b)\nint a; int b;\n{\n    return a + b;\n}\n"
+        "__attribute__((noinline)) static int attr(void) __attribute__((cold));\n"
+        "static int attr(void) { if (1) { return 2; } return 3; }\n"
+    ),
+    "function returning a function pointer": "int (*pick(int k))(int)\n{\n    return k ? inc : dec;\n}\n",
+    "long comment pushes a short body over the limit": (
+        "/*" + " long words" * 60 + " */\nint f(void)\n{\n" + "    a();\n" * 8 + "}\n"
+    ),
+    "a body too long for one chunk": "void big(void)\n{\n"
+    + "".join(f"    reg[{i}] = {i};\n" for i in range(80))
+    + "}\n",
+    "unbalanced (truncated) file": "int f(void)\n{\n    if (x) {\n        y();\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY_C_SOURCES))
+@pytest.mark.parametrize("limit", [4000, 300])
+def test_c_skimmed_bodies_give_the_same_chunks_as_a_full_parse(name: str, limit: int) -> None:
+    source = TRICKY_C_SOURCES[name].encode()
+    skimmed = READERS["c"].read(source, ExtractParams(max_chunk_chars=limit))
+    full = READERS["c"].read(source, ExtractParams(max_chunk_chars=limit, c_check_function_bodies=True))
+    assert [c.to_dict() for c in skimmed.chunks] == [c.to_dict() for c in full.chunks]
+    assert skimmed.notes == full.notes  # none of these has an error hidden inside a body
+
+
+def test_c_skimmable_bodies_are_function_bodies_only() -> None:
+    from adaptline.extract.readers.c import _skimmable_bodies
+
+    def bodies(text: str) -> list[str]:
+        source = text.encode()
+        return [source[start:end].decode() for start, end in _skimmable_bodies(source)]
+
+    assert bodies(TRICKY_C_SOURCES["braces in strings, chars and comments"]) == [
+        '{ return "}{\\"}"; }',
+        "{ return '}'; }",
+        "{\n    /* { */ return x; // {\n}",
+    ]
+    assert bodies(TRICKY_C_SOURCES["directive inside a body"]) == []
+    assert bodies(TRICKY_C_SOURCES["braces that differ between #if branches"]) == []  # unbalanced
+    assert bodies(TRICKY_C_SOURCES["struct and initializers"]) == ["{ return p->a + table[0].b; }"]
+    assert bodies(TRICKY_C_SOURCES["K&R definition and attributes"]) == ["{ if (1) { return 2; } return 3; }"]
+
+
+def test_c_skimmed_parse_leaves_short_bodies_out_and_keeps_long_ones() -> None:
+    from adaptline.extract.readers.c import _LineIndex, _parse
+
+    source = (
+        TRICKY_C_SOURCES["braces in strings, chars and comments"] + TRICKY_C_SOURCES["a body too long for one chunk"]
+    ).encode()
+
+    def statements(params: ExtractParams) -> dict[str, int]:
+        _, functions = _parse(source, _LineIndex(source), params)
+        return {f.name: len(f.node.child_by_field_name("body").named_children) for f in functions}
+
+    assert statements(ExtractParams(max_chunk_chars=300)) == {"s": 0, "c": 0, "after": 0, "big": 80}
+    assert statements(ExtractParams(max_chunk_chars=300, c_check_function_bodies=True)) == {
+        "s": 1,
+        "c": 1,
+        "after": 3,
+        "big": 80,
+    }
 
 
 @pytest.mark.parametrize(

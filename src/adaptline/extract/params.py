@@ -38,6 +38,7 @@ class ExtractParams:
     pdf_repeat_pages: int = 3  # an edge line on this many pages is a running header/footer (chapter heads)...
     pdf_repeat_fraction: float = 0.5  # ...or on this fraction of them, when that is fewer (never below 2 pages)
     c_fallback_encodings: tuple[str, ...] = ("cp1252", "latin-1")  # tried in order when C source is not UTF-8
+    c_check_function_bodies: bool = False  # parse every C function body, to note syntax errors inside (~4x slower)
     sensitivity_levels: tuple[str, ...] = ("public", "internal", "confidential", "restricted")  # low to high
     default_sensitivity: str = "internal"  # level of documents no rule matches
     sensitivity_rules: tuple[SensitivityRule, ...] = (  # first matching glob wins
@@ -75,5 +76,6 @@ CONTENT_FIELDS = frozenset(
         "pdf_repeat_pages",
         "pdf_repeat_fraction",
         "c_fallback_encodings",
+        "c_check_function_bodies",
     }
 )

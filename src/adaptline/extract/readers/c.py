@@ -5,6 +5,14 @@ it) is a chunk; the text between functions (file header, includes, macros, struc
 typedefs, prototypes) is grouped into declaration chunks. Long pieces are split at statement
 boundaries (functions) or blank lines (declarations) under ``max_chunk_chars``. Files with
 syntax errors are still extracted (tree-sitter parses past them) and noted.
+
+Function bodies are skimmed by default: a body's statements only matter when its function is
+too long for one chunk, and tree-sitter spends most of its time in them. So the braces of
+function bodies are matched first (comments, strings and directives skipped) and their insides
+are left out of the parse (tree-sitter's included ranges) unless the function must be split.
+The tree must then show exactly those bodies as function bodies, without errors; otherwise the
+file is parsed whole, so chunks are the same either way. What skimming gives up is the note
+about syntax errors inside skimmed bodies (``c_check_function_bodies`` parses them all).
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 import tree_sitter_c
-from tree_sitter import Language, Node, Parser
+from tree_sitter import Language, Node, Parser, Point, Range, Tree
 
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import Chunk, Extraction
@@ -26,6 +34,11 @@ _CONTAINERS = {"translation_unit", "preproc_if", "preproc_ifdef", "preproc_else"
 _NAMED = {"preproc_def", "preproc_function_def", "type_definition", "struct_specifier", "enum_specifier"}
 _NAMED |= {"union_specifier", "declaration"}
 _MAX_ERROR_LINES = 5
+# Tokens that can hide or hold a brace: comments, string and char literals, directive lines.
+_BRACE_TOKENS = re.compile(
+    rb"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|^[ \t]*#(?:\\\n|[^\n])*|[{}]",
+    re.DOTALL | re.MULTILINE,
+)
 Span = tuple[int, int]
 
 
@@ -42,9 +55,8 @@ class CReader:
     def read(self, data: bytes, params: ExtractParams) -> Extraction:
         text, note = decode_source(data, params.c_fallback_encodings)
         source = text.replace("\r\n", "\n").encode("utf-8")
-        tree = Parser(_LANGUAGE).parse(source)
         lines = _LineIndex(source)
-        functions = _functions(tree.root_node)
+        tree, functions = _parse(source, lines, params)
         chunks: list[Chunk] = []
         position = 0
         for function in functions:
@@ -85,6 +97,74 @@ class _LineIndex:
         """1-based line of a byte offset."""
         return bisect.bisect_left(self.newlines, offset) + 1
 
+    def point(self, offset: int) -> Point:
+        """tree-sitter's (0-based row, byte column) of a byte offset."""
+        row = bisect.bisect_left(self.newlines, offset)
+        return Point(row, offset - (self.newlines[row - 1] + 1 if row else 0))
+
+
+def _parse(source: bytes, lines: _LineIndex, params: ExtractParams) -> tuple[Tree, list[_Function]]:
+    """The syntax tree and its functions; function bodies skimmed where that changes no chunk."""
+    skimmable = [] if params.c_check_function_bodies else _skimmable_bodies(source)
+    while skimmable:
+        tree = Parser(_LANGUAGE, included_ranges=_ranges_around(skimmable, lines, len(source))).parse(source)
+        functions = _functions(tree.root_node)
+        bodies = {(body.start_byte, body.end_byte): function for function in functions if (body := _body(function))}
+        if tree.root_node.has_error or not all(span in bodies for span in skimmable):
+            break  # the braces did not mean what they seemed to: parse the whole file
+        too_long = {
+            span for span in skimmable if bodies[span].node.end_byte - bodies[span].start > params.max_chunk_chars
+        }
+        if not too_long:
+            return tree, functions
+        skimmable = [span for span in skimmable if span not in too_long]  # those need their statements
+    tree = Parser(_LANGUAGE).parse(source)
+    return tree, _functions(tree.root_node)
+
+
+def _skimmable_bodies(source: bytes) -> list[Span]:
+    """Spans of top-level ``{...}`` that look like function bodies: after ``)``, no directive inside.
+
+    Returns nothing when the braces do not balance (say, braces that differ between ``#if``
+    branches): the caller then parses the whole file.
+    """
+    spans: list[Span] = []
+    depth, start, directive_inside = 0, 0, False
+    for match in _BRACE_TOKENS.finditer(source):
+        token = match.group()
+        if token == b"{":
+            if depth == 0:
+                start, directive_inside = match.start(), False
+            depth += 1
+        elif token == b"}":
+            depth -= 1
+            if depth < 0:
+                return []
+            if depth == 0 and not directive_inside and match.end() - start > 2 and _after_parenthesis(source, start):
+                spans.append((start, match.end()))
+        elif depth and token.lstrip().startswith(b"#"):
+            directive_inside = True
+    return spans if depth == 0 else []
+
+
+def _after_parenthesis(source: bytes, offset: int) -> bool:
+    """Whether the last non-blank byte before ``offset`` (looking a short way back) is ``)``."""
+    return source[max(0, offset - 256) : offset].rstrip().endswith(b")")
+
+
+def _ranges_around(bodies: list[Span], lines: _LineIndex, length: int) -> list[Range]:
+    """Included ranges that leave out the inside of each body (its braces stay in)."""
+    ranges, position = [], 0
+    for start, end in bodies:
+        ranges.append(Range(lines.point(position), lines.point(start + 1), position, start + 1))
+        position = end - 1
+    ranges.append(Range(lines.point(position), lines.point(length), position, length))
+    return ranges
+
+
+def _body(function: _Function) -> Node | None:
+    return function.node.child_by_field_name("body")
+
 
 def _functions(root: Node) -> list[_Function]:
     found: list[_Function] = []
@@ -122,8 +202,9 @@ def _function_name(node: Node) -> str:
 
 
 def _function_chunks(source: bytes, function: _Function, lines: _LineIndex, limit: int) -> list[Chunk]:
-    body = function.node.child_by_field_name("body")
-    cuts = [child.end_byte for child in body.named_children] if body is not None else []
+    cuts: list[int] = []
+    if function.node.end_byte - function.start > limit and (body := _body(function)) is not None:
+        cuts = [child.end_byte for child in body.named_children]  # statements: only a long function is cut
     spans = _pack(source, function.start, function.node.end_byte, cuts, limit)
     chunks = []
     for index, (start, end) in enumerate(spans):
