@@ -13,7 +13,11 @@ if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv with $($PYTHON --version)"
   "$PYTHON" -m venv .venv
 fi
+# Bytecode for the project's own sources, as pip writes it for installed packages (an editable
+# install gets none, and PYTHONDONTWRITEBYTECODE would then recompile them in every stage process).
+compile_sources() { .venv/bin/python -m compileall -q src stages >/dev/null; }
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ] && .venv/bin/python -c "import adaptline" 2>/dev/null; then
+  compile_sources
   echo "setup: .venv is up to date with $LOCK"
   exit 0
 fi
@@ -27,5 +31,6 @@ CMAKE_ARGS="-DGGML_NATIVE=OFF" .venv/bin/python -m pip install --quiet --no-cach
   "$(grep -E '^llama_cpp_python==' "$LOCK")"
 .venv/bin/python -m pip install --quiet -r "$LOCK"
 .venv/bin/python -m pip install --quiet --no-deps -e .
+compile_sources
 echo "$want" > "$STAMP"
 echo "setup: .venv ready ($(.venv/bin/python -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)'))"

@@ -20,6 +20,11 @@ T = TypeVar("T")
 DEFAULT_PARAMS_PATH = Path("params.yaml")
 
 
+# libyaml's safe loader when PyYAML has it: the same documents, ~6x faster on params.yaml (every
+# stage reads it at start).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class ParamsError(ValueError):
     """A params.yaml section does not match its dataclass."""
 
@@ -28,7 +33,7 @@ def read_params_file(path: str | Path = DEFAULT_PARAMS_PATH) -> dict[str, Any]:
     file = Path(path)
     if not file.is_file():
         raise ParamsError(f"params file not found: {file}")
-    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    data = yaml.load(file.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or {}
     if not isinstance(data, dict):
         raise ParamsError(f"{file}: top level must be a mapping of sections")
     return data

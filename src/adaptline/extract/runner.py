@@ -128,28 +128,37 @@ class _Scan:
     def tasks(self, paths: list[tuple[str, str]]) -> Iterator[Task]:
         """Settle each (relative path, path); yield a task for each document to parse.
 
-        Two passes. The first, in path order (so the first of identical files is the one kept),
-        identifies every file: its stat, and its sha256 and kind from the stat index or, for new
-        and changed files, by reading it. The second looks documents up in the caches, the ones
-        read in this run first: their tasks reach the workers before the bulk of cache reads.
+        One scan in path order (so the first of identical files is the one kept) identifies every
+        file: its stat, and its sha256 and kind from the stat index or, for new and changed files,
+        by reading it. A document read in this run is looked up in the caches at once and, on a
+        miss, handed out right away, so it parses while the scan goes on; documents the stat index
+        knew are looked up after the scan.
         """
         first_path: dict[str, str] = {}  # sha256 -> first path with those bytes
-        documents: list[tuple[bool, str, str, str, str]] = []  # (known before, rel, path, sha, kind)
+        known: list[tuple[str, str, str, str]] = []  # (rel, path, sha, kind) of files the stat index knew
         for rel, path in paths:
             entry = {"path": rel, "status": "skipped", "reason": "", "doc_id": None, "kind": None, "n_records": 0}
             self.entries[rel] = entry
             identified = self._identify(path, rel, entry, first_path)
             if identified is None:
                 self.bar.update()
-            else:
-                documents.append((identified[2], rel, path, identified[0], identified[1]))
-        documents.sort(key=lambda document: document[0])  # stable: read-this-run first, then path order
-        for _, rel, path, sha, kind in documents:
-            if self._lookup(rel, sha, kind):
-                self.bar.update()
-            else:
-                self.misses += 1
-                yield Task(rel, path, kind, sha)
+                continue
+            sha, kind, from_index = identified
+            if from_index:
+                known.append((rel, path, sha, kind))
+            elif (task := self._task(rel, path, sha, kind)) is not None:
+                yield task
+        for rel, path, sha, kind in known:
+            if (task := self._task(rel, path, sha, kind)) is not None:
+                yield task
+
+    def _task(self, rel: str, path: str, sha: str, kind: str) -> Task | None:
+        """None when the caches settle the document, else the task that parses it."""
+        if self._lookup(rel, sha, kind):
+            self.bar.update()
+            return None
+        self.misses += 1
+        return Task(rel, path, kind, sha)
 
     def _identify(
         self, path: str, rel: str, entry: dict[str, Any], first_path: dict[str, str]
