@@ -46,3 +46,10 @@ def test_dvc_repro_is_incremental(tmp_path: Path) -> None:
     assert "up to date" in dvc(tmp_path, "status").stdout
     shown = dvc(tmp_path, "metrics", "show", "--json").stdout
     assert '"records": ' in shown
+
+
+def test_bytecode_beside_the_sources_is_not_a_stage_dependency() -> None:
+    """Stages depend on src/ folders; Python's __pycache__ there must not change their hashes."""
+    ignored = dvc(REPO_ROOT, "check-ignore", "src/adaptline/extract/__pycache__/runner.cpython-311.pyc", check=False)
+    assert ignored.returncode == 0, ignored.stdout + ignored.stderr
+    assert dvc(REPO_ROOT, "check-ignore", "src/adaptline/extract/runner.py", check=False).returncode == 1
