@@ -130,7 +130,11 @@ def test_c_long_function_split_at_statement_boundaries() -> None:
 
 
 def test_c_function_inside_include_guard_and_syntax_errors_noted() -> None:
-    source = b"#ifndef DRV_H\n#define DRV_H\n\n/* Reset. */\nint drv_reset(int x)\n{\n    return x +;\n}\n\n#endif\n"
+    body = "".join(f"    x = x * {i} + {i};\n" for i in range(6))  # bodies are most of the file: it is skimmed
+    source = (
+        f"#ifndef DRV_H\n#define DRV_H\n\n/* Reset. */\nint drv_reset(int x)\n{{\n    return x +;\n{body}}}\n\n#endif\n"
+    )
+    source = source.encode()
     extraction = READERS["c"].read(source, ExtractParams(c_check_function_bodies=True))
     assert [c.location.function for c in extraction.chunks] == [None, "drv_reset", None]
     assert extraction.chunks[1].text.startswith("/* Reset. */\nint drv_reset(int x)")
@@ -183,7 +187,8 @@ TRICKY_C_SOURCES = {
 
 @pytest.mark.parametrize("name", sorted(TRICKY_C_SOURCES))
 @pytest.mark.parametrize("limit", [4000, 300])
-def test_c_skimmed_bodies_give_the_same_chunks_as_a_full_parse(name: str, limit: int) -> None:
+def test_c_skimmed_bodies_give_the_same_chunks_as_a_full_parse(name: str, limit: int, monkeypatch) -> None:
+    monkeypatch.setattr("adaptline.extract.readers.c._MIN_SKIMMED_SHARE", 0.0)  # skim even where bodies are few
     source = TRICKY_C_SOURCES[name].encode()
     skimmed = READERS["c"].read(source, ExtractParams(max_chunk_chars=limit))
     full = READERS["c"].read(source, ExtractParams(max_chunk_chars=limit, c_check_function_bodies=True))

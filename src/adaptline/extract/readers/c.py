@@ -39,6 +39,10 @@ _BRACE_TOKENS = re.compile(
     rb"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|^[ \t]*#(?:\\\n|[^\n])*|[{}]",
     re.DOTALL | re.MULTILINE,
 )
+_BODY_OPENING = re.compile(rb"\)\s*\{")  # a function body can only open like this
+# Skim only files whose function bodies are at least this share of the bytes: below it, the
+# saving is too small to pay for the brace scan and for a parse that may have to be redone.
+_MIN_SKIMMED_SHARE = 0.5
 Span = tuple[int, int]
 
 
@@ -106,8 +110,12 @@ class _LineIndex:
 def _parse(source: bytes, lines: _LineIndex, params: ExtractParams) -> tuple[Tree, list[_Function]]:
     """The syntax tree and its functions; function bodies skimmed where that changes no chunk."""
     skimmable = [] if params.c_check_function_bodies else _skimmable_bodies(source)
+    if sum(end - start for start, end in skimmable) < _MIN_SKIMMED_SHARE * len(source):
+        skimmable = []
+    tree: Tree | None = None
     while skimmable:
-        tree = Parser(_LANGUAGE, included_ranges=_ranges_around(skimmable, lines, len(source))).parse(source)
+        parser = Parser(_LANGUAGE, included_ranges=_ranges_around(skimmable, lines, len(source)))
+        tree = parser.parse(source) if tree is None else parser.parse(source, old_tree=tree)
         functions = _functions(tree.root_node)
         bodies = {(body.start_byte, body.end_byte): function for function in functions if (body := _body(function))}
         if tree.root_node.has_error or not all(span in bodies for span in skimmable):
@@ -118,7 +126,8 @@ def _parse(source: bytes, lines: _LineIndex, params: ExtractParams) -> tuple[Tre
         if not too_long:
             return tree, functions
         skimmable = [span for span in skimmable if span not in too_long]  # those need their statements
-    tree = Parser(_LANGUAGE).parse(source)
+    # Reparsing on top of a skimmed tree reuses its nodes outside the bodies: the same tree, sooner.
+    tree = Parser(_LANGUAGE).parse(source) if tree is None else Parser(_LANGUAGE).parse(source, old_tree=tree)
     return tree, _functions(tree.root_node)
 
 
@@ -128,6 +137,8 @@ def _skimmable_bodies(source: bytes) -> list[Span]:
     Returns nothing when the braces do not balance (say, braces that differ between ``#if``
     branches): the caller then parses the whole file.
     """
+    if not _BODY_OPENING.search(source):
+        return []  # most headers: not a single ``) {`` anywhere, so no token scan
     spans: list[Span] = []
     depth, start, directive_inside = 0, 0, False
     for match in _BRACE_TOKENS.finditer(source):
