@@ -196,6 +196,23 @@ def test_c_skimmed_bodies_give_the_same_chunks_as_a_full_parse(name: str, limit:
     assert skimmed.notes == full.notes  # none of these has an error hidden inside a body
 
 
+def test_c_skimmed_body_with_a_syntax_error_keeps_its_function() -> None:
+    """tree-sitter-c fails on this attribute; the full parse then loses the function around it."""
+    body = "".join(f"    acc[{i}] += v[{i}];\n" for i in range(6))
+    source = (
+        "/* Sum. */\nstatic inline float sum(const float *v)\n{\n"
+        f"    float acc[8] __attribute__((aligned(32))) = {{ 0.0f }};\n{body}    return acc[0];\n}}\n\n"
+        "int g(void)\n{\n    return 2;\n}\n"
+    ).encode()
+    full = READERS["c"].read(source, ExtractParams(c_check_function_bodies=True))
+    assert [c.location.function for c in full.chunks] == [None, "g"]
+    assert full.notes[0].startswith("C syntax errors near line(s) 3")
+    skimmed = READERS["c"].read(source, PARAMS)
+    assert [c.location.function for c in skimmed.chunks] == ["sum", "g"]
+    assert skimmed.notes == []
+    assert [c.text for c in skimmed.chunks] == [c.text for c in full.chunks]  # same bytes, better cut
+
+
 def test_c_skimmable_bodies_are_function_bodies_only() -> None:
     from adaptline.extract.readers.c import _skimmable_bodies
 

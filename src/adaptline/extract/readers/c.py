@@ -11,8 +11,11 @@ too long for one chunk, and tree-sitter spends most of its time in them. So the 
 function bodies are matched first (comments, strings and directives skipped) and their insides
 are left out of the parse (tree-sitter's included ranges) unless the function must be split.
 The tree must then show exactly those bodies as function bodies, without errors; otherwise the
-file is parsed whole, so chunks are the same either way. What skimming gives up is the note
-about syntax errors inside skimmed bodies (``c_check_function_bodies`` parses them all).
+file is parsed whole. Chunks are then the same as from a full parse, with one exception: a
+syntax error inside a body (say, an attribute tree-sitter-c does not know) can make the full
+parse fold the whole function into an error node, while the skimmed parse still sees the
+function. What skimming gives up is the note about syntax errors inside skimmed bodies
+(``c_check_function_bodies`` parses every body, and notes them).
 """
 
 from __future__ import annotations
