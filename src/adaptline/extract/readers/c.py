@@ -111,7 +111,7 @@ class _LineIndex:
 
 
 def _parse(source: bytes, lines: _LineIndex, params: ExtractParams) -> tuple[Tree, list[_Function]]:
-    """The syntax tree and its functions; function bodies skimmed where that changes no chunk."""
+    """The syntax tree and its functions; bodies skimmed where the skimmed tree can be trusted."""
     skimmable = [] if params.c_check_function_bodies else _skimmable_bodies(source)
     if sum(end - start for start, end in skimmable) < _MIN_SKIMMED_SHARE * len(source):
         skimmable = []
