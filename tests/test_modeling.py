@@ -17,6 +17,7 @@ from adaptline.modeling import (
     load_base,
     load_merged,
     save_base,
+    torch_threads,
     train_tokenizer,
 )
 
@@ -161,3 +162,12 @@ def test_base_stage_builds_tiny_model_and_copies_local_dirs(tmp_path):
     assert copied["sha256"] == first["sha256"]  # same files, same combined hash
     with pytest.raises(ValueError, match="allow_download"):
         run_base(BaseParams(model="some-org/some-model"), split / "train.jsonl", tmp_path / "hub")
+
+
+def test_torch_threads_pins_and_restores() -> None:
+    before = torch.get_num_threads()
+    with torch_threads(1):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with torch_threads(0):  # 0: torch's default, untouched
+        assert torch.get_num_threads() == before

@@ -119,9 +119,20 @@ def test_recovered_fraction():
     assert recovered_fraction(1.0, 0.9, 0.8) is None
 
 
-def test_run_qat_stage_outputs(project, tmp_path):
+def test_run_qat_stage_outputs(project, tmp_path, monkeypatch):
     params = QatParams(max_steps=6, batch_size=2, block_size=64)
     eval_params = EvaluateParams(pairs=PairParams(max_pairs=3, max_new_tokens=8))
+    import adaptline.quantize.qat as qat_module
+
+    threads_while_training = []
+    finetune = qat_module.qat_finetune
+
+    def spy(*args, **kwargs):
+        threads_while_training.append(torch.get_num_threads())
+        return finetune(*args, **kwargs)
+
+    monkeypatch.setattr(qat_module, "qat_finetune", spy)
+    threads_before = torch.get_num_threads()
     out, metrics = tmp_path / "models/qat/a", tmp_path / "metrics/qat/a.json"
     report = run_qat(
         "a",
@@ -136,6 +147,8 @@ def test_run_qat_stage_outputs(project, tmp_path):
         metrics,
         tmp_path / "dvclive",
     )
+    assert threads_while_training == [params.torch_threads] == [1]  # bit-reproducible QAT
+    assert torch.get_num_threads() == threads_before
     assert set(report["models"]) >= {"unquantized", "ptq", "qat"}
     summary = json.loads(metrics.read_text())["summary"]
     assert summary["size_qat_bytes"] < summary["size_unquantized_bytes"]

@@ -109,13 +109,13 @@ def run_qat(
     live_dir: str | os.PathLike[str] | None = None,
     scope: AdapterScope | None = None,
 ) -> dict:
-    """The qat stage for one adapter (see the module docstring)."""
-    from adaptline.modeling import load_merged
+    """The qat stage for one adapter (see the module docstring), on ``params.torch_threads`` threads."""
+    from adaptline.modeling import load_merged, torch_threads
 
     out = Path(out_dir)
     train_texts, train_ids = read_texts(train_path, scope=scope)
     data = load_eval_data(train_path, test_path, pairs_path, eval_params, scope)
-    with tempfile.TemporaryDirectory() as tmp:
+    with torch_threads(params.torch_threads), tempfile.TemporaryDirectory() as tmp:
         merged_dir, ptq_dir = Path(tmp) / "merged", Path(tmp) / "ptq"
         model, tokenizer = load_merged(base_dir, list(adapter_dirs))
         model = model.float()  # QAT trains in float32 (CPU); PTQ/unquantized start from the same weights
