@@ -35,5 +35,5 @@ class QatParams:
     gguf_float_type: Literal["F16", "F32"] = "F16"  # tensors the scheme leaves unquantized (norms are always F32)
     # torch CPU threads for the stage. QAT rounds weights to a 4-bit grid, so a last-bit difference
     # between two multithreaded runs of one matmul can flip a rounding and give another model: on
-    # 2 threads, 8 runs gave 3 different QAT models. 1 = bit-reproducible; 0 = torch's default (all cores).
+    # 2 threads, 13 runs gave 3 different QAT models. 1 = bit-reproducible; 0 = torch's default (all cores).
     torch_threads: int = 1
