@@ -43,11 +43,7 @@ class _NoBar:
 
 def progress_bar(total: int | None, desc: str = "", unit: str = "doc") -> Any:
     """A bar advanced by hand (``update``/``close``), for work that finishes in two places."""
-    if not progress_enabled():
-        return _NoBar()
-    from tqdm import tqdm  # ~15 ms of imports: only paid when a bar is shown
-
-    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True)
+    return _tqdm(None, total, desc, unit) if progress_enabled() else _NoBar()
 
 
 def progress(items: Iterable[T], total: int | None = None, desc: str = "", unit: str = "doc") -> Iterator[T]:
@@ -55,6 +51,11 @@ def progress(items: Iterable[T], total: int | None = None, desc: str = "", unit:
     if not progress_enabled():
         yield from items
         return
-    from tqdm import tqdm
+    yield from _tqdm(items, total, desc, unit)
 
-    yield from tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True)
+
+def _tqdm(items: Iterable[T] | None, total: int | None, desc: str, unit: str) -> Any:
+    """The one place bars are built: on stderr, as wide as the terminal."""
+    from tqdm import tqdm  # ~15 ms of imports: only paid when a bar is shown
+
+    return tqdm(items, total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True)
