@@ -67,28 +67,46 @@ def bad_files(out: Path, rng: random.Random) -> list[Path]:
     return sorted(out.iterdir())
 
 
+@dataclasses.dataclass
+class Timing:
+    """Seconds and failures of each side over one list of files."""
+
+    ours_s: float = 0.0
+    md_s: float = 0.0
+    full_s: float = 0.0  # ours again with every C function body parsed (0 when not timed)
+    ours_fail: int = 0
+    md_fail: int = 0
+
+
+def side_by_side(paths: list[Path], params: ExtractParams, converter: object, full: ExtractParams | None) -> Timing:
+    """Both tools over ``paths``, interleaved file by file so a change in machine load hits both
+    alike; with ``full``, ours is timed a second way (C: every function body parsed)."""
+    timing = Timing()
+    for path in paths:
+        started = time.perf_counter()
+        timing.ours_fail += not ours(path, params)
+        middle = time.perf_counter()
+        timing.md_fail += not markitdown(converter, path)
+        ended = time.perf_counter()
+        timing.ours_s += middle - started
+        timing.md_s += ended - middle
+        if full is not None:
+            ours(path, full)
+            timing.full_s += time.perf_counter() - ended
+    return timing
+
+
 def real_c(c_dir: Path, limit: int, params: ExtractParams, full_bodies: ExtractParams, converter: object) -> None:
     """The C comparison on real sources (generated C parses cleanly; real code has macros, errors)."""
     paths = sorted(p for p in c_dir.rglob("*") if p.suffix in (".c", ".h") and p.is_file())[:limit]
     mb = sum(p.stat().st_size for p in paths) / 1e6
-    ours_s = full_s = md_s = 0.0
-    ours_fail = md_fail = 0
-    for path in paths:
-        started = time.perf_counter()
-        ours_fail += not ours(path, params)
-        middle = time.perf_counter()
-        md_fail += not markitdown(converter, path)
-        ended = time.perf_counter()
-        ours(path, full_bodies)
-        full_s += time.perf_counter() - ended
-        ours_s += middle - started
-        md_s += ended - middle
+    t = side_by_side(paths, params, converter, full_bodies)
     n = len(paths)
     print(
         f"c under {c_dir}: {n} files, {mb:.2f} MB\n"
-        f"  ours {n / ours_s:.1f} doc/s, {mb / ours_s:.2f} MB/s, {ours_fail} failed"
-        f" | MarkItDown {n / md_s:.1f} doc/s, {mb / md_s:.2f} MB/s, {md_fail} failed | {md_s / ours_s:.1f}x"
-        f" (all bodies parsed: {md_s / full_s:.1f}x)"
+        f"  ours {n / t.ours_s:.1f} doc/s, {mb / t.ours_s:.2f} MB/s, {t.ours_fail} failed"
+        f" | MarkItDown {n / t.md_s:.1f} doc/s, {mb / t.md_s:.2f} MB/s, {t.md_fail} failed | {t.md_s / t.ours_s:.1f}x"
+        f" (all bodies parsed: {t.md_s / t.full_s:.1f}x)"
     )
 
 
@@ -125,32 +143,19 @@ def main() -> None:
         total = {"ours": 0.0, "md": 0.0, "mb": 0.0, "n": 0}
         for kind, paths in corpus.items():
             mb = sum(p.stat().st_size for p in paths) / 1e6
-            ours_s = md_s = 0.0
-            ours_fail = md_fail = 0
-            full_s = 0.0  # C only: every function body parsed (extract.c_check_function_bodies)
-            for path in paths:  # interleaved, so a change in machine load hits both alike
-                started = time.perf_counter()
-                ours_fail += not ours(path, params)
-                middle = time.perf_counter()
-                md_fail += not markitdown(converter, path)
-                ours_s += middle - started
-                md_s += time.perf_counter() - middle
-                if kind == "c":
-                    started = time.perf_counter()
-                    ours(path, full_bodies)
-                    full_s += time.perf_counter() - started
+            t = side_by_side(paths, params, converter, full_bodies if kind == "c" else None)
             n = len(paths)
             print(
-                f"{kind:<5} {mb:6.2f} | {n / ours_s:10.1f} {mb / ours_s:6.2f} {ours_fail:4d} | {n / md_s:16.1f} "
-                f"{mb / md_s:6.2f} {md_fail:4d} | {md_s / ours_s:7.1f}x"
+                f"{kind:<5} {mb:6.2f} | {n / t.ours_s:10.1f} {mb / t.ours_s:6.2f} {t.ours_fail:4d} | "
+                f"{n / t.md_s:16.1f} {mb / t.md_s:6.2f} {t.md_fail:4d} | {t.md_s / t.ours_s:7.1f}x"
             )
-            if full_s:
+            if t.full_s:
                 print(
-                    f"  (c with c_check_function_bodies: true: {n / full_s:.1f} doc/s, {mb / full_s:.2f} MB/s, "
-                    f"{md_s / full_s:.1f}x)"
+                    f"  (c with c_check_function_bodies: true: {n / t.full_s:.1f} doc/s, {mb / t.full_s:.2f} MB/s, "
+                    f"{t.md_s / t.full_s:.1f}x)"
                 )
-            total["ours"] += ours_s
-            total["md"] += md_s
+            total["ours"] += t.ours_s
+            total["md"] += t.md_s
             total["mb"] += mb
             total["n"] += n
         print(
