@@ -3,6 +3,7 @@ records cache, lazy task consumption and the listing of the input folder."""
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -14,6 +15,7 @@ from extract_builders import C_SOURCE, make_docx
 
 from adaptline.extract import ExtractParams, run_extract
 from adaptline.extract import runner as extract_runner
+from adaptline.extract import worker as extract_worker
 from adaptline.extract.stat_index import INDEX_FILE
 from adaptline.extract.worker import Task, run_tasks
 from adaptline.records import read_records
@@ -95,6 +97,52 @@ def test_rendered_records_equal_a_fresh_rendering(tmp_path: Path) -> None:
     second_report = json.loads((tmp_path / "out/report.json").read_text())
     assert second_report["files"] == first_report["files"]
     assert list(Path(tmp_path / "cache/rendered").rglob("*.txt"))
+
+
+@pytest.mark.parametrize("damage", ["last line cut off", "header garbled"])
+def test_damaged_rendered_entry_is_rendered_again(tmp_path: Path, damage: str) -> None:
+    """Rendered entries are copied to the output as bytes, unchecked but for their header and
+    line count: a damaged one is rendered again from the parser result, never copied."""
+    raw = tmp_path / "raw"
+    write_old(raw / "fw/uart.c", C_SOURCE.encode())
+    run(tmp_path, raw)
+    first = (tmp_path / "out/records.jsonl").read_bytes()
+    [entry] = Path(tmp_path / "cache/rendered").rglob("*.txt")
+    data = entry.read_bytes()
+    assert data.count(b"\n") > 2
+    entry.write_bytes(data[: data.rstrip(b"\n").rindex(b"\n") + 1] if damage == "last line cut off" else b"{" + data)
+    assert counters(run(tmp_path, raw)) == (1, 0)  # still a results-cache hit: nothing parsed again
+    assert (tmp_path / "out/records.jsonl").read_bytes() == first
+    assert entry.read_bytes() == data
+
+
+def test_unchanged_stat_index_is_not_written_again(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    write_old(raw / "a.c", b"int a;\n")
+    run(tmp_path, raw)
+    index = tmp_path / "cache" / INDEX_FILE
+    written = index.stat().st_ino  # written atomically (a new file), so a rewrite changes the inode
+    run(tmp_path, raw)
+    assert index.stat().st_ino == written
+    write_old(raw / "b.c", b"int b;\n")
+    run(tmp_path, raw)
+    assert set(index_entries(tmp_path)) == {"a.c", "b.c"}
+
+
+def test_workers_collect_garbage_when_the_stage_process_does_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    """stages/extract.py runs with the collector off; parsers build reference cycles, so workers
+    (forked from it) turn it back on."""
+    monkeypatch.setattr(
+        extract_worker,
+        "extract_document",
+        lambda *args: {"status": "extracted", "chunks": [], "meta": {"gc": gc.isenabled()}, "notes": []},
+    )
+    gc.disable()
+    try:
+        [(_, result)] = run_tasks(iter([Task("a.c", "a.c", "c", "0" * 64)]), PARAMS, workers=1)
+    finally:
+        gc.enable()
+    assert result["meta"] == {"gc": True}
 
 
 def test_tasks_are_pulled_while_workers_parse(tmp_path: Path) -> None:

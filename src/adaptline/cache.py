@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from adaptline.records import write_text
+from adaptline.records import write_bytes
 
 
 def cache_key(*parts: Any) -> str:
@@ -69,18 +69,18 @@ class ContentCache:
         return value
 
     def put(self, key: str, value: Any) -> None:
-        self.put_text(key, json.dumps(value, sort_keys=True, ensure_ascii=False), suffix=".json")
+        self.put_bytes(key, json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8"), suffix=".json")
 
-    def get_text(self, key: str, suffix: str = ".txt") -> str | None:
-        """A text entry (for values that are already serialised: no JSON round trip)."""
+    def get_bytes(self, key: str, suffix: str = ".txt") -> bytes | None:
+        """A raw entry (for values that are already serialised: no JSON or text round trip)."""
         try:
-            with open(self._path(key, suffix), encoding="utf-8") as handle:
-                text = handle.read()
-        except (FileNotFoundError, UnicodeDecodeError):
+            with open(self._path(key, suffix), "rb") as handle:
+                data = handle.read()
+        except FileNotFoundError:
             self.stats.misses += 1
             return None
         self.stats.hits += 1
-        return text
+        return data
 
-    def put_text(self, key: str, text: str, suffix: str = ".txt") -> None:
-        write_text(self._path(key, suffix), text)
+    def put_bytes(self, key: str, data: bytes, suffix: str = ".txt") -> None:
+        write_bytes(self._path(key, suffix), data)

@@ -163,7 +163,13 @@ def read_records(path: str | os.PathLike[str]) -> Iterator[Record]:
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` atomically (a reader never sees half a file), with LF line ends.
+    """Write ``text`` atomically as UTF-8, with its line ends as they are (LF throughout here)."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (bytes, or pieces written one after another) atomically: a reader never sees
+    half a file. Pieces spare joining them into one large buffer first.
 
     The temporary name carries the process id, so concurrent writers of one path (two stages
     sharing a cache folder) never write into each other's temporary file.
@@ -171,8 +177,11 @@ def write_text(path: str | os.PathLike[str], text: str) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    with open(tmp, "wb") as handle:
+        if isinstance(data, bytes):
+            handle.write(data)
+        else:
+            handle.writelines(data)
     os.replace(tmp, target)
 
 

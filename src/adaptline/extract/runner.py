@@ -31,7 +31,7 @@ from adaptline.extract.sniff import sniff
 from adaptline.extract.stat_index import StatIndex
 from adaptline.extract.worker import Task, default_workers, run_tasks
 from adaptline.log import get_logger, progress_bar
-from adaptline.records import Record, dumps_record, sha256_bytes, write_text
+from adaptline.records import Record, dumps_record, sha256_bytes, write_bytes, write_text
 
 EXTRACT_VERSION = "extract-1"  # format of cached results: part of every cache key
 RENDER_VERSION = "render-1"  # format of cached JSONL lines: part of every rendered key
@@ -69,13 +69,12 @@ def run_extract(
             bar.update()
     finally:
         bar.close()
-    scan.stat_index.save()
     for rel, reason in unreadable_folders:  # accounted for like a file, so nothing goes missing silently
         entry = {"path": rel, "status": "failed", "reason": reason, "doc_id": None, "kind": None, "n_records": 0}
         scan.entries[rel] = entry
         log.warning("failed: %s: %s", rel, reason)
 
-    blocks: list[str] = []
+    blocks: list[bytes] = []
     n_records = 0
     for rel, entry in scan.entries.items():  # sorted by path: the canonical record order
         rendered = scan.rendered.get(rel)
@@ -91,7 +90,7 @@ def run_extract(
         n_records += rendered["n_records"]
         entry.update(status="extracted", reason=_join(entry["reason"], *rendered["notes"]))
         entry["n_records"] = rendered["n_records"]
-    write_text(output_path, "".join(blocks))
+    write_bytes(output_path, blocks)
     report = _report(scan.entries, n_records, scan.hits, scan.misses, time.perf_counter() - started, workers)
     write_text(report_path, _report_text(report))
     totals = report["totals"]
@@ -148,6 +147,7 @@ class _Scan:
                 known.append((rel, path, sha, kind))
             elif (task := self._task(rel, path, sha, kind)) is not None:
                 yield task
+        self.stat_index.save()  # every file is identified: written while the last documents parse
         for rel, path, sha, kind in known:
             if (task := self._task(rel, path, sha, kind)) is not None:
                 yield task
@@ -206,9 +206,9 @@ class _Scan:
         """Fill in the document's rendered output or parser result from the caches; False on a miss."""
         key = string_key(sha, fingerprint(READERS[kind]), EXTRACT_VERSION, self._params_digest)
         self.keys[rel] = key
-        rendered = self.rendered_cache.get_text(self._rendered_key(rel, key))
+        rendered = _parse_rendered(self.rendered_cache.get_bytes(self._rendered_key(rel, key)))
         if rendered is not None:
-            self.rendered[rel] = _parse_rendered(rendered)
+            self.rendered[rel] = rendered
         else:
             cached = self.results_cache.get(key)
             if cached is None:
@@ -227,8 +227,9 @@ class _Scan:
         records = _records(self.entries[rel], result, self.params)
         notes = [*result["notes"], *([] if records or result["notes"] else ["no text found"])]
         header = {"status": "extracted", "n_records": len(records), "notes": notes}
-        lines = "".join(dumps_record(record) + "\n" for record in records)
-        self.rendered_cache.put_text(self._rendered_key(rel, self.keys[rel]), json.dumps(header) + "\n" + lines)
+        lines = "".join(dumps_record(record) + "\n" for record in records).encode("utf-8")
+        entry = json.dumps(header).encode() + b"\n" + lines
+        self.rendered_cache.put_bytes(self._rendered_key(rel, self.keys[rel]), entry)
         return {**header, "lines": lines}
 
 
@@ -236,10 +237,20 @@ def _unreadable(error: OSError) -> str:
     return f"unreadable file ({error.strerror or type(error).__name__})"
 
 
-def _parse_rendered(text: str) -> dict[str, Any]:
-    """A rendered entry: one JSON header line, then the document's JSONL lines verbatim."""
-    header, _, lines = text.partition("\n")
-    return {**json.loads(header), "lines": lines}
+def _parse_rendered(data: bytes | None) -> dict[str, Any] | None:
+    """A rendered entry: one JSON header line, then the document's JSONL lines as UTF-8 bytes,
+    copied to the output verbatim. None when missing or damaged (a header that does not parse, or
+    another number of lines than it announces), so the document is rendered again."""
+    if data is None:
+        return None
+    header, _, lines = data.partition(b"\n")
+    try:
+        parsed = json.loads(header)
+    except ValueError:
+        return None
+    if not isinstance(parsed, dict) or lines.count(b"\n") != parsed.get("n_records"):
+        return None
+    return {**parsed, "lines": lines}
 
 
 def list_files(root: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -273,7 +284,8 @@ def _report_text(report: dict[str, Any]) -> str:
     """The report as JSON with one line per input file: readable, diffable, and quick to write
     (``json.dumps`` with ``indent`` runs in pure Python; one compact dump per file runs in C)."""
     rest = json.dumps({k: v for k, v in report.items() if k != "files"}, indent=2, sort_keys=True, ensure_ascii=False)
-    files = ",\n".join(f"    {json.dumps(entry, sort_keys=True, ensure_ascii=False)}" for entry in report["files"])
+    encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode  # one encoder, not one per file
+    files = ",\n".join(f"    {encode(entry)}" for entry in report["files"])
     return '{\n  "files": [\n' + files + "\n  ],\n" + rest[2:] + "\n" if files else rest + "\n"
 
 

@@ -73,6 +73,9 @@ class StatIndex:
         self.current[rel] = [_stamp(stat), sha, [sniffed.kind, sniffed.reason, sniffed.note, sniffed.failed]]
 
     def save(self) -> None:
-        """Write the entries of this run's files (removed files drop out), atomically."""
+        """Write the entries of this run's files (removed files drop out), atomically; nothing
+        when they are the entries already on disk."""
+        if self.current == self.previous and self.path.exists():
+            return
         payload = {"header": self.header, "entries": self.current}
         write_text(self.path, json.dumps(payload, sort_keys=True, separators=(",", ":")))

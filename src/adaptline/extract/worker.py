@@ -8,6 +8,7 @@ worker that dies (segfault, OOM kill) is reported for that document only.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import re
@@ -86,6 +87,7 @@ def _describe(error: BaseException) -> str:
 
 
 def _worker_main(connection: Connection, params: ExtractParams) -> None:
+    gc.enable()  # the stage process may run with collection off; parsers build reference cycles
     if params.memory_limit_mb > 0:
         limit = params.memory_limit_mb * _MB
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
