@@ -117,6 +117,38 @@ def test_recovered_fraction():
     assert recovered_fraction(1.0, 1.5, 1.25) == 0.5
     assert recovered_fraction(1.0, 1.5, 1.5) == 0.0
     assert recovered_fraction(1.0, 0.9, 0.8) is None
+    assert recovered_fraction(1.0, 1.5, 1.25, min_loss=0.5) == 0.5
+    assert recovered_fraction(1.0, 1.00003, 0.8, min_loss=0.01) is None  # 6,667 "recovered" would be noise
+
+
+def _models(ptq_nll: float, ptq_mrr: float) -> dict[str, dict[str, float]]:
+    return {
+        "unquantized": {"nll": 2.0, "term_mrr": 0.5},
+        "ptq": {"nll": ptq_nll, "term_mrr": ptq_mrr},
+        "qat": {"nll": 2.1, "term_mrr": 0.45},
+    }
+
+
+def test_summary_leaves_out_ratios_over_a_negligible_ptq_loss():
+    from adaptline.quantize.qat import _summary
+
+    sizes = {"unquantized_bytes": 400, "ptq_bytes": 100, "qat_bytes": 100}
+    qat_float = {"nll": 2.05}
+    summary, notes = _summary(_models(2.5, 0.3), qat_float, sizes, [3.0, 2.5], QatParams())
+    assert summary["qat_recovered_fraction_nll"] == pytest.approx(0.8)  # (2.5 - 2.1) / (2.5 - 2.0)
+    assert summary["qat_quantization_gap_ratio"] == pytest.approx(0.1)  # (2.1 - 2.05) / 0.5
+    assert summary["qat_recovered_fraction_term_mrr"] == pytest.approx(0.75)  # (0.45 - 0.3) / (0.5 - 0.3)
+    assert notes == []
+
+    summary, notes = _summary(_models(2.00003, 0.499), qat_float, sizes, [3.0, 2.5], QatParams())
+    assert summary["qat_recovered_fraction_nll"] is None and "qat_quantization_gap_ratio" not in summary
+    assert summary["qat_recovered_fraction_term_mrr"] is None
+    assert summary["ptq_quantization_gap_nll"] == pytest.approx(3e-5)  # the gap itself is still reported
+    assert notes == [
+        "qat_recovered_fraction_nll and qat_quantization_gap_ratio left out: PTQ cost 3e-05 nll, "
+        "under qat.min_ptq_loss_nll = 0.01",
+        "qat_recovered_fraction_term_mrr left out: PTQ cost 0.001 term MRR, under qat.min_ptq_loss_term_mrr = 0.01",
+    ]
 
 
 def test_run_qat_stage_outputs(project, tmp_path, monkeypatch):

@@ -37,3 +37,8 @@ class QatParams:
     # between two multithreaded runs of one matmul can flip a rounding and give another model: on
     # 2 threads, 13 runs gave 3 different QAT models. 1 = bit-reproducible; 0 = torch's default (all cores).
     torch_threads: int = 1
+    # Recovery ratios divide by what PTQ lost against the unquantized model. Below these losses they
+    # divide by noise (on the tiny default model PTQ costs ~3e-5 nll, which gave a "recovered
+    # fraction" of 6,501), so they are left out of the metrics and the report says why.
+    min_ptq_loss_nll: float = 0.01  # test-split nll, nats per token
+    min_ptq_loss_term_mrr: float = 0.01  # term-ranking MRR (0-1)

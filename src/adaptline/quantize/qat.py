@@ -83,10 +83,11 @@ def qat_finetune(model, tokenizer, texts: Sequence[str], params: QatParams, live
     return losses
 
 
-def recovered_fraction(float_value: float, ptq_value: float, qat_value: float) -> float | None:
-    """(PTQ - QAT) / (PTQ - float) for a lower-is-better metric; None when PTQ lost nothing."""
+def recovered_fraction(float_value: float, ptq_value: float, qat_value: float, min_loss: float = 0.0) -> float | None:
+    """(PTQ - QAT) / (PTQ - float) for a lower-is-better metric; None when PTQ lost nothing, or
+    less than ``min_loss`` (a ratio over a loss that small measures noise)."""
     lost = ptq_value - float_value
-    return None if lost <= 0 else (ptq_value - qat_value) / lost
+    return None if lost <= 0 or lost < min_loss else (ptq_value - qat_value) / lost
 
 
 @torch.no_grad()
@@ -167,11 +168,12 @@ def run_qat(
         }
         results = evaluate_models(loaders, data, eval_params)
 
-    metrics = _summary(results, qat_float, sizes, losses)
+    metrics, summary_notes = _summary(results, qat_float, sizes, losses, params)
     metrics.update({f"gguf_{k}": v for k, v in gguf_check.items()})
     report = {
         "adapter": adapter,
         **({"gguf_check_error": gguf_check_error} if gguf_check_error else {}),
+        **({"summary_notes": summary_notes} if summary_notes else {}),
         "scheme": to_dict(params.scheme),
         "models": results,
         "summary": {k: v for k, v in metrics.items() if v is not None},
@@ -199,29 +201,51 @@ def _load_float(path: Path):
 
 
 def _summary(
-    results: dict[str, dict[str, float]], qat_float: dict[str, float], sizes: dict[str, int], losses: list[float]
-) -> dict:
-    """Headline numbers. QAT also fine-tunes, so two views of 'recovery' are given:
+    results: dict[str, dict[str, float]],
+    qat_float: dict[str, float],
+    sizes: dict[str, int],
+    losses: list[float],
+    params: QatParams,
+) -> tuple[dict, list[str]]:
+    """Headline numbers, and notes on the ones left out. QAT also fine-tunes, so two views of
+    'recovery' are given:
 
     - ``qat_recovered_fraction_nll``: (PTQ - QAT) / (PTQ - unquantized), as usually reported; above 1
       when the QAT fine-tuning itself lowered the test loss;
     - ``qat_quantization_gap_ratio``: QAT's own quantization gap (quantized vs. its float weights
       after training) over PTQ's gap; below 1 means the weights became easier to quantize.
+
+    Both divide by PTQ's loss, so both are left out when that loss is under ``min_ptq_loss_nll``.
     """
     fp, ptq, qat = results["unquantized"], results["ptq"], results["qat"]
+    notes: list[str] = []
     out: dict = {f"size_{k}": float(v) for k, v in sizes.items()}
     out["compression_qat_vs_unquantized"] = sizes["unquantized_bytes"] / max(1, sizes["qat_bytes"])
     if gguf_bytes := sizes.get("gguf_bytes"):
         out["compression_gguf_vs_unquantized"] = sizes["unquantized_bytes"] / max(1, gguf_bytes)
-    out["qat_recovered_fraction_nll"] = recovered_fraction(fp["nll"], ptq["nll"], qat["nll"])
-    out["qat_float_nll"] = qat_float["nll"]
     ptq_gap = ptq["nll"] - fp["nll"]
+    out["qat_recovered_fraction_nll"] = recovered_fraction(fp["nll"], ptq["nll"], qat["nll"], params.min_ptq_loss_nll)
+    out["qat_float_nll"] = qat_float["nll"]
     out["ptq_quantization_gap_nll"] = ptq_gap
     out["qat_quantization_gap_nll"] = qat["nll"] - qat_float["nll"]
-    out["qat_quantization_gap_ratio"] = (qat["nll"] - qat_float["nll"]) / ptq_gap if ptq_gap > 0 else None
+    if out["qat_recovered_fraction_nll"] is not None:
+        out["qat_quantization_gap_ratio"] = (qat["nll"] - qat_float["nll"]) / ptq_gap
+    else:
+        notes.append(
+            f"qat_recovered_fraction_nll and qat_quantization_gap_ratio left out: PTQ cost {ptq_gap:.3g} nll, "
+            f"under qat.min_ptq_loss_nll = {params.min_ptq_loss_nll:g}"
+        )
     if "term_mrr" in fp:
         # higher is better: negate to reuse the lower-is-better formula
-        out["qat_recovered_fraction_term_mrr"] = recovered_fraction(-fp["term_mrr"], -ptq["term_mrr"], -qat["term_mrr"])
+        out["qat_recovered_fraction_term_mrr"] = recovered_fraction(
+            -fp["term_mrr"], -ptq["term_mrr"], -qat["term_mrr"], params.min_ptq_loss_term_mrr
+        )
+        if out["qat_recovered_fraction_term_mrr"] is None:
+            lost = fp["term_mrr"] - ptq["term_mrr"]
+            notes.append(
+                f"qat_recovered_fraction_term_mrr left out: PTQ cost {lost:.3g} term MRR, "
+                f"under qat.min_ptq_loss_term_mrr = {params.min_ptq_loss_term_mrr:g}"
+            )
     out["qat_first_loss"] = losses[0]
     out["qat_last_loss"] = losses[-1]
-    return out
+    return out, notes
