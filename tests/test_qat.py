@@ -145,9 +145,10 @@ def test_summary_leaves_out_ratios_over_a_negligible_ptq_loss():
     assert summary["qat_recovered_fraction_term_mrr"] is None
     assert summary["ptq_quantization_gap_nll"] == pytest.approx(3e-5)  # the gap itself is still reported
     assert notes == [
-        "qat_recovered_fraction_nll and qat_quantization_gap_ratio left out: PTQ cost 3e-05 nll, "
-        "under qat.min_ptq_loss_nll = 0.01",
-        "qat_recovered_fraction_term_mrr left out: PTQ cost 0.001 term MRR, under qat.min_ptq_loss_term_mrr = 0.01",
+        "qat_recovered_fraction_nll and qat_quantization_gap_ratio left out: PTQ changed test nll by +3e-05; "
+        "they need a loss of at least qat.min_ptq_loss_nll = 0.01",
+        "qat_recovered_fraction_term_mrr left out: PTQ changed term MRR by -0.001; "
+        "it needs a loss of at least qat.min_ptq_loss_term_mrr = 0.01",
     ]
 
 

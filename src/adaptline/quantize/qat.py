@@ -232,8 +232,8 @@ def _summary(
         out["qat_quantization_gap_ratio"] = (qat["nll"] - qat_float["nll"]) / ptq_gap
     else:
         notes.append(
-            f"qat_recovered_fraction_nll and qat_quantization_gap_ratio left out: PTQ cost {ptq_gap:.3g} nll, "
-            f"under qat.min_ptq_loss_nll = {params.min_ptq_loss_nll:g}"
+            f"qat_recovered_fraction_nll and qat_quantization_gap_ratio left out: PTQ changed test nll by "
+            f"{ptq_gap:+.3g}; they need a loss of at least qat.min_ptq_loss_nll = {params.min_ptq_loss_nll:g}"
         )
     if "term_mrr" in fp:
         # higher is better: negate to reuse the lower-is-better formula
@@ -241,10 +241,10 @@ def _summary(
             -fp["term_mrr"], -ptq["term_mrr"], -qat["term_mrr"], params.min_ptq_loss_term_mrr
         )
         if out["qat_recovered_fraction_term_mrr"] is None:
-            lost = fp["term_mrr"] - ptq["term_mrr"]
+            change = ptq["term_mrr"] - fp["term_mrr"]
             notes.append(
-                f"qat_recovered_fraction_term_mrr left out: PTQ cost {lost:.3g} term MRR, "
-                f"under qat.min_ptq_loss_term_mrr = {params.min_ptq_loss_term_mrr:g}"
+                f"qat_recovered_fraction_term_mrr left out: PTQ changed term MRR by {change:+.3g}; it needs a "
+                f"loss of at least qat.min_ptq_loss_term_mrr = {params.min_ptq_loss_term_mrr:g}"
             )
     out["qat_first_loss"] = losses[0]
     out["qat_last_loss"] = losses[-1]
