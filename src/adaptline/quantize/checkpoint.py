@@ -21,6 +21,7 @@ from transformers import AutoModelForCausalLM, TorchAoConfig
 
 from adaptline.quantize.params import QuantScheme
 from adaptline.quantize.scheme import convert_config
+from adaptline.records import write_bytes
 
 
 def quantize_from_float_dir(float_dir: str | os.PathLike[str], scheme: QuantScheme):
@@ -51,9 +52,7 @@ def canonicalize_safetensors(path: str | os.PathLike[str]) -> None:
     header = json.loads(blob[8 : 8 + length])
     text = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("utf-8")
     text += b" " * (-len(text) % 8)  # safetensors pads the header to 8-byte alignment with spaces
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(struct.pack("<Q", len(text)) + text + blob[8 + length :])
-    os.replace(tmp, target)
+    write_bytes(target, struct.pack("<Q", len(text)) + text + blob[8 + length :])
 
 
 def load_quantized(model_dir: str | os.PathLike[str]):
