@@ -148,6 +148,69 @@ def test_c_function_inside_include_guard_and_syntax_errors_noted() -> None:
     assert top_level.notes[0].startswith("C syntax errors near line(s) 2")
 
 
+EXTERN_C_HEADER = """/* gpio.h - GPIO driver API */
+#ifndef GPIO_H
+#define GPIO_H
+
+#if defined(__cplusplus)  /* C++ callers */
+extern "C" {
+#endif
+
+/* Read one pin. */
+static inline int gpio_read(volatile unsigned *port, int pin)
+{
+    return (*port >> pin) & 1u;
+}
+
+static inline void gpio_set(volatile unsigned *port, int pin) { *port |= 1u << pin; }
+
+#ifdef __cplusplus
+#if __cplusplus >= 201103L
+static_assert(sizeof(int) == 4, "int");
+#endif
+} // extern "C"
+#else
+#define GPIO_C_ONLY 1
+#endif
+
+#endif /* GPIO_H */
+"""
+
+
+@pytest.mark.parametrize("check_bodies", [False, True])
+def test_c_functions_inside_an_extern_c_guard_are_chunked_as_functions(check_bodies: bool) -> None:
+    """tree-sitter-c reads both branches of ``#ifdef __cplusplus``: the brace of ``extern "C" {``
+    then swallowed every function up to the closing guard, and the header was one declarations
+    chunk with a syntax error. The reader parses what a C compiler sees."""
+    extraction = READERS["c"].read(EXTERN_C_HEADER.encode(), ExtractParams(c_check_function_bodies=check_bodies))
+    chunks = extraction.chunks
+    locations = [(c.location.function, c.location.line_start, c.location.line_end) for c in chunks]
+    assert locations == [(None, 1, 7), ("gpio_read", 9, 13), ("gpio_set", 15, 15), (None, 17, 26)]
+    assert extraction.notes == []
+    assert chunks[0].text.endswith('#if defined(__cplusplus)  /* C++ callers */\nextern "C" {\n#endif')  # as written
+    assert chunks[1].text.startswith("/* Read one pin. */\nstatic inline int gpio_read(")
+    assert chunks[3].meta == {"symbols": ["GPIO_C_ONLY"]}  # the C branch is still read
+    lines = [line for c in chunks for line in c.text.splitlines() if line.strip()]
+    assert lines == [line for line in EXTERN_C_HEADER.splitlines() if line.strip()]
+
+
+def test_c_cplusplus_guard_quoted_in_a_comment_changes_nothing() -> None:
+    source = b"/* Usage:\n#ifdef __cplusplus\n   wrap it\n*/\nint f(void) { return 1; }\n\n#endif\n"
+    chunks = READERS["c"].read(source, PARAMS).chunks
+    assert [c.location.function for c in chunks] == ["f", None]  # the comment is the function's
+    assert chunks[0].text.startswith("/* Usage:\n#ifdef __cplusplus\n   wrap it\n*/\nint f(void)")
+
+
+def test_c_bare_extern_c_block_keeps_its_functions() -> None:
+    source = b'extern "C" {\n\n/* One. */\nint one(void) { return 1; }\n\n}\n'
+    chunks = READERS["c"].read(source, PARAMS).chunks
+    assert [(c.location.function, c.location.line_start, c.location.line_end) for c in chunks] == [
+        (None, 1, 1),
+        ("one", 3, 4),
+        (None, 6, 6),
+    ]
+
+
 # Sources where matching braces by hand is easy to get wrong; skimming must change no chunk.
 TRICKY_C_SOURCES = {
     "braces in strings, chars and comments": (

@@ -48,6 +48,10 @@ _UART_H = """
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** Size of the receive and transmit ring buffers in bytes (power of two). */
 #define @PFX_UPPER@_UART_BUF_SIZE   256u
 #define @PFX_UPPER@_UART_BUF_MASK   (@PFX_UPPER@_UART_BUF_SIZE - 1u)
@@ -73,6 +77,16 @@ size_t @pfx@_uart_write(const uint8_t *data, size_t len);
 @pfx@_uart_status_t @pfx@_uart_read_byte(uint8_t *out);
 void @pfx@_uart_get_errors(@pfx@_uart_errors_t *out);
 void @PFX_IRQ@(void);
+
+/** Bytes waiting in a ring buffer, from its head and tail indices (any context, no lock). */
+static inline size_t @pfx@_uart_pending(uint16_t head, uint16_t tail)
+{
+    return (size_t)((uint16_t)(head - tail) & @PFX_UPPER@_UART_BUF_MASK);
+}
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* @PFX_UPPER@_UART_H */
 """

@@ -4,7 +4,9 @@ Every byte of the file lands in exactly one chunk: each function (with the comme
 it) is a chunk; the text between functions (file header, includes, macros, structs, enums,
 typedefs, prototypes) is grouped into declaration chunks. Long pieces are split at statement
 boundaries (functions) or blank lines (declarations) under ``max_chunk_chars``. Files with
-syntax errors are still extracted (tree-sitter parses past them) and noted.
+syntax errors are still extracted (tree-sitter parses past them) and noted. The parse sees what a
+C compiler sees: branches only a C++ compiler takes (``#ifdef __cplusplus``, such as the
+``extern "C" {`` wrapper of most headers) are blanked first; chunk text is cut from the original.
 
 Function bodies are skimmed by default: a body's statements only matter when its function is
 too long for one chunk, and tree-sitter spends most of its time in them. So the braces of
@@ -34,6 +36,15 @@ from adaptline.records import Location
 
 _LANGUAGE = Language(tree_sitter_c.language())
 _CONTAINERS = {"translation_unit", "preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef"}
+_CONTAINERS |= {"linkage_specification", "declaration_list"}  # extern "C" { ... } outside a C++ guard
+# Conditional directives, and those whose branch only a C++ compiler takes (``__cplusplus`` is never
+# defined in C): ``#ifdef __cplusplus``, ``#if defined(__cplusplus)``, ``#if __cplusplus``.
+_CONDITIONAL = re.compile(rb"[ \t]*#[ \t]*(if|ifdef|ifndef|elif|elifdef|elifndef|else|endif)\b")
+_CPLUSPLUS_ONLY = re.compile(
+    rb"[ \t]*#[ \t]*(?:ifdef[ \t]+__cplusplus"
+    rb"|if[ \t]+(?:defined[ \t]*\([ \t]*__cplusplus[ \t]*\)|defined[ \t]+__cplusplus|__cplusplus))"
+    rb"[ \t]*(?:/\*.*?\*/|//.*)?[ \t]*"
+)
 _NAMED = {"preproc_def", "preproc_function_def", "type_definition", "struct_specifier", "enum_specifier"}
 _NAMED |= {"union_specifier", "declaration"}
 _MAX_ERROR_LINES = 5
@@ -63,7 +74,7 @@ class CReader:
         text, note = decode_source(data, params.c_fallback_encodings)
         source = text.replace("\r\n", "\n").encode("utf-8")
         lines = _LineIndex(source)
-        tree, functions = _parse(source, lines, params)
+        tree, functions = _parse(_without_cplusplus_branches(source), lines, params)  # chunks: from source
         chunks: list[Chunk] = []
         position = 0
         for function in functions:
@@ -94,6 +105,44 @@ def decode_source(data: bytes, fallbacks: tuple[str, ...]) -> tuple[str, str | N
         except (UnicodeDecodeError, LookupError):
             continue
     return data.decode("utf-8", errors="replace"), "not valid UTF-8; undecodable bytes replaced"
+
+
+def _without_cplusplus_branches(source: bytes) -> bytes:
+    """``source`` as a C compiler sees it around ``#ifdef __cplusplus``: those branches blanked.
+
+    Headers wrap their declarations in ``#ifdef __cplusplus / extern "C" { / #endif`` and close
+    the brace in a second such block. tree-sitter-c parses both branches, so it sees a brace
+    that opens in one ``#ifdef`` and closes in another: every function in between ends up inside
+    an unterminated block, with a syntax error, and is no longer chunked as a function. Blanking
+    those branches (spaces; newlines, and so every offset, line and column, kept) gives the parse
+    what a C compiler would read. Directive lines and other branches stay; chunk text is still cut
+    from the original source.
+    """
+    if b"__cplusplus" not in source:
+        return source
+    blanked = bytearray(source)
+    depth, guard_depth, branch_start = 0, None, 0
+    for token in _BRACE_TOKENS.finditer(source):  # directive lines, not lookalikes in comments or strings
+        conditional = _CONDITIONAL.match(token.group())
+        if conditional is None:
+            continue
+        directive = conditional.group(1)
+        if directive in (b"if", b"ifdef", b"ifndef"):
+            depth += 1
+            if guard_depth is None and _CPLUSPLUS_ONLY.fullmatch(token.group()):
+                guard_depth, branch_start = depth, token.end() + 1
+            continue
+        if guard_depth == depth:  # #elif, #else or #endif of a C++-only branch: that branch ends here
+            _blank(blanked, branch_start, token.start())
+            guard_depth = None
+        if directive == b"endif":
+            depth -= 1
+    return bytes(blanked)
+
+
+def _blank(buffer: bytearray, start: int, end: int) -> None:
+    """Every byte in [start, end) but newlines becomes a space."""
+    buffer[start:end] = re.sub(rb"[^\n]", b" ", bytes(buffer[start:end]))
 
 
 class _LineIndex:

@@ -10,6 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /** Size of the receive and transmit ring buffers in bytes (power of two). */
 #define STM32F4_UART_BUF_SIZE   256u
 #define STM32F4_UART_BUF_MASK   (STM32F4_UART_BUF_SIZE - 1u)
@@ -35,5 +39,15 @@ size_t stm32f4_uart_write(const uint8_t *data, size_t len);
 stm32f4_uart_status_t stm32f4_uart_read_byte(uint8_t *out);
 void stm32f4_uart_get_errors(stm32f4_uart_errors_t *out);
 void USART1_IRQHandler(void);
+
+/** Bytes waiting in a ring buffer, from its head and tail indices (any context, no lock). */
+static inline size_t stm32f4_uart_pending(uint16_t head, uint16_t tail)
+{
+    return (size_t)((uint16_t)(head - tail) & STM32F4_UART_BUF_MASK);
+}
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* STM32F4_UART_H */
