@@ -7,9 +7,10 @@ from typing import Literal
 
 import pytest
 
+from adaptline import records as records_module
 from adaptline.cache import ContentCache, cache_key
 from adaptline.config import ParamsError, from_dict, load_section, to_dict
-from adaptline.records import Location, Record, read_records, write_records
+from adaptline.records import Location, Record, read_records, write_bytes, write_records
 
 
 def _record(path: str, chunk: int, text: str = "UART init at 0x40011000") -> Record:
@@ -44,6 +45,38 @@ def test_read_records_names_the_bad_line(tmp_path):
     out.write_text('{"doc_id": "x"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"r.jsonl:1"):
         list(read_records(out))
+
+
+def test_write_bytes_writes_every_piece_in_order(tmp_path):
+    """More pieces than one writev call takes, empty pieces, and bytes alike."""
+    pieces = [f"{index}:".encode() * (index % 7) for index in range(3 * records_module._IOV_MAX + 5)]
+    write_bytes(tmp_path / "out", pieces)
+    assert (tmp_path / "out").read_bytes() == b"".join(pieces)
+    write_bytes(tmp_path / "out", iter([b"one ", b"", b"two"]))
+    assert (tmp_path / "out").read_bytes() == b"one two"
+    write_bytes(tmp_path / "out", b"whole")
+    assert (tmp_path / "out").read_bytes() == b"whole"
+    assert [path.name for path in tmp_path.iterdir()] == ["out"]
+
+
+@pytest.mark.skipif(not hasattr(records_module.os, "writev"), reason="no writev on this platform")
+def test_write_bytes_goes_on_after_short_writes(tmp_path, monkeypatch):
+    """writev may write less than it is given (signals, full pipes, quotas): the rest still goes out."""
+    real_writev = records_module.os.writev
+
+    def short_writev(fd, buffers):  # at most 5 bytes per call, sometimes ending inside a piece
+        head, budget = [], 5
+        for buffer in buffers:
+            if budget <= 0:
+                break
+            head.append(bytes(buffer[:budget]))
+            budget -= len(head[-1])
+        return real_writev(fd, head)
+
+    monkeypatch.setattr(records_module.os, "writev", short_writev)
+    pieces = [b"abc", b"defghij", b"", b"k", b"lmnopqrstu"]
+    write_bytes(tmp_path / "out", pieces)
+    assert (tmp_path / "out").read_bytes() == b"abcdefghijklmnopqrstu"
 
 
 @dataclass(frozen=True)

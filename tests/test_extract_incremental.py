@@ -131,18 +131,24 @@ def test_unchanged_stat_index_is_not_written_again(tmp_path: Path) -> None:
 
 def test_workers_collect_garbage_when_the_stage_process_does_not(monkeypatch: pytest.MonkeyPatch) -> None:
     """stages/extract.py runs with the collector off; parsers build reference cycles, so workers
-    (forked from it) turn it back on."""
+    (forked from it) turn it back on, after freezing what they inherited (else their first
+    collection walks, and copies, the parent's whole heap)."""
     monkeypatch.setattr(
         extract_worker,
         "extract_document",
-        lambda *args: {"status": "extracted", "chunks": [], "meta": {"gc": gc.isenabled()}, "notes": []},
+        lambda *args: {
+            "status": "extracted",
+            "chunks": [],
+            "meta": {"gc": gc.isenabled(), "inherited_frozen": gc.get_freeze_count() > 0},
+            "notes": [],
+        },
     )
     gc.disable()
     try:
         [(_, result)] = run_tasks(iter([Task("a.c", "a.c", "c", "0" * 64)]), PARAMS, workers=1)
     finally:
         gc.enable()
-    assert result["meta"] == {"gc": True}
+    assert result["meta"] == {"gc": True, "inherited_frozen": True}
 
 
 def test_tasks_are_pulled_while_workers_parse(tmp_path: Path) -> None:

@@ -66,6 +66,7 @@ def run_extract(
             if not result.get("transient"):
                 scan.results_cache.put(scan.keys[task.key], result)
             scan.results[task.key] = result
+            scan.settle(task.key)
             bar.update()
     finally:
         bar.close()
@@ -74,22 +75,8 @@ def run_extract(
         scan.entries[rel] = entry
         log.warning("failed: %s: %s", rel, reason)
 
-    blocks: list[bytes] = []
-    n_records = 0
-    for rel, entry in scan.entries.items():  # sorted by path: the canonical record order
-        rendered = scan.rendered.get(rel)
-        if rendered is None and rel in scan.results:
-            rendered = scan.render(rel, scan.results[rel])
-        if rendered is None:
-            continue
-        if rendered["status"] != "extracted":
-            entry.update(status="failed", reason=_join(entry["reason"], rendered["reason"]))
-            log.warning("failed: %s: %s", rel, entry["reason"])
-            continue
-        blocks.append(rendered["lines"])
-        n_records += rendered["n_records"]
-        entry.update(status="extracted", reason=_join(entry["reason"], *rendered["notes"]))
-        entry["n_records"] = rendered["n_records"]
+    blocks = [scan.lines[rel] for rel in scan.entries if rel in scan.lines]  # path order: the record order
+    n_records = sum(entry["n_records"] for entry in scan.entries.values())
     write_bytes(output_path, blocks)
     report = _report(scan.entries, n_records, scan.hits, scan.misses, time.perf_counter() - started, workers)
     write_text(report_path, _report_text(report))
@@ -108,7 +95,7 @@ class _Scan:
     ``entries`` is the report entry of every file (in path order), ``rendered`` the finished
     output of documents found in the rendered cache, ``results`` the parser results (from the
     results cache, or filled in by the caller as workers finish), ``keys`` the results-cache key of
-    every extractable document.
+    every extractable document, ``lines`` the output of every settled document that has records.
     """
 
     def __init__(self, root: Path, cache_dir: Path, params: ExtractParams, bar: Any) -> None:
@@ -120,6 +107,8 @@ class _Scan:
         self.rendered: dict[str, dict[str, Any]] = {}
         self.results: dict[str, dict[str, Any]] = {}
         self.keys: dict[str, str] = {}
+        self.lines: dict[str, bytes] = {}
+        self._settled: set[str] = set()
         self.hits = self.misses = 0
         self._params_digest = cache_key(params.content_params())  # once, not per file
         self._render_code = _render_code_hash()
@@ -151,6 +140,8 @@ class _Scan:
         for rel, path, sha, kind in known:
             if (task := self._task(rel, path, sha, kind)) is not None:
                 yield task
+        for rel in self.entries:  # every task is out: settle the cached documents while workers parse
+            self.settle(rel)
 
     def _task(self, rel: str, path: str, sha: str, kind: str) -> Task | None:
         """None when the caches settle the document, else the task that parses it."""
@@ -219,6 +210,26 @@ class _Scan:
 
     def _rendered_key(self, rel: str, result_key: str) -> str:
         return string_key(RENDER_VERSION, self._render_code, result_key, rel, sensitivity_for(rel, self.params))
+
+    def settle(self, rel: str) -> None:
+        """Give a document its final report entry and output lines, once its rendered output or
+        parser result is known (else leave it for later)."""
+        if rel in self._settled:
+            return
+        rendered = self.rendered.get(rel)
+        if rendered is None:
+            if rel not in self.results:
+                return
+            rendered = self.render(rel, self.results[rel])
+        self._settled.add(rel)
+        entry = self.entries[rel]
+        if rendered["status"] != "extracted":
+            entry.update(status="failed", reason=_join(entry["reason"], rendered["reason"]))
+            log.warning("failed: %s: %s", rel, entry["reason"])
+            return
+        self.lines[rel] = rendered["lines"]
+        entry.update(status="extracted", reason=_join(entry["reason"], *rendered["notes"]))
+        entry["n_records"] = rendered["n_records"]
 
     def render(self, rel: str, result: dict[str, Any]) -> dict[str, Any]:
         """The document's finished output (JSONL lines, counts, notes); cached when it is final."""
