@@ -3,7 +3,8 @@
 Each run is the stage command exactly as ``dvc repro`` starts it (a fresh ``python
 stages/extract.py`` process, reading the repository's params.yaml with ``extract.input_dir``
 pointed at the corpus); the time inside ``run_extract`` (the report's ``seconds``) is printed
-too. Prints the ratio (goal: <= 3%). The corpus comes from ``adaptline.samples.generate_corpus``
+too. Every figure is the median of ``--repeats`` runs; each added document is one the cache has
+never seen. Prints the ratio (goal: <= 3%). The corpus comes from ``adaptline.samples.generate_corpus``
 when that exists, else from bench/extract_corpus.py.
 
     .venv/bin/python bench/bench_extract_incremental.py --n-docs 1000
@@ -13,14 +14,18 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import itertools
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -65,6 +70,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=0, help="0 = all cores")
     parser.add_argument("--corpus", choices=["samples", "own"], default="samples", help="document generator")
+    parser.add_argument("--repeats", type=int, default=3, help="stage processes per figure (median printed)")
     args = parser.parse_args()
     # bytecode for src/ as `make setup` writes it (else PYTHONDONTWRITEBYTECODE recompiles it per process)
     compileall.compile_dir(REPO_ROOT / "src", quiet=1)
@@ -77,36 +83,76 @@ def main() -> None:
         size_mb = sum(p.stat().st_size for p in files) / 1e6
         print(f"corpus: {len(files)} files, {size_mb:.1f} MB from {source} in {time.perf_counter() - started:.1f} s")
 
-        full, report = timed_run(raw, work, args.workers)
-        full_inner = report["totals"]["seconds"]
-        print(f"{'run':<18} {'process s':>9} {'run_extract s':>13}  cache")
-        print(f"{'full extract':<18} {full:9.2f} {full_inner:13.2f}  {_cache(report)}")
-        unchanged, report = timed_run(raw, work, args.workers)
-        print(f"{'no change':<18} {unchanged:9.2f} {report['totals']['seconds']:13.2f}  {_cache(report)}")
+        runs = _Runs(raw, work, args.workers, args.repeats)
+        full, full_inner, report = runs.full()
+        print(f"each figure: median of {args.repeats} fresh stage processes (min-max in brackets)")
+        print(f"{'run':<18} {'process s':>19} {'run_extract s':>19}  cache")
+        print(f"{'full extract':<18} {_fmt(full)} {_fmt(full_inner)}  {_cache(report)}")
+        unchanged, unchanged_inner, report = runs.timed()
+        print(f"{'no change':<18} {_fmt(unchanged)} {_fmt(unchanged_inner)}  {_cache(report)}")
 
         (raw / "added").mkdir()
-        (raw / "added/new_review.docx").write_bytes(extract_corpus.make("docx", random.Random(args.seed + 1)))
-        added, report = timed_run(raw, work, args.workers)
-        added_inner = report["totals"]["seconds"]
-        print(f"{'after adding one':<18} {added:9.2f} {added_inner:13.2f}  {_cache(report)}")
+        seeds = itertools.count(args.seed + 1)
+        added, added_inner, report = runs.add_one("docx", seeds)
+        print(f"{'after adding one':<18} {_fmt(added)} {_fmt(added_inner)}  {_cache(report)}")
         print(f"workers: {report['totals']['workers']} ({os.cpu_count()} cores)")
         print(
-            f"ratio after-adding-one / full: {added / full:.2%} per stage process, {added_inner / full_inner:.2%} "
-            "inside run_extract (goal <= 3%)"
+            f"ratio after-adding-one / full: {median(added) / median(full):.2%} per stage process, "
+            f"{median(added_inner) / median(full_inner):.2%} inside run_extract (goal <= 3%)"
         )
         # The added document's kind matters per process: its worker imports that kind's parser library.
         print("adding one document of each kind instead (the previous one removed):")
-        (raw / "added/new_review.docx").unlink()
-        for offset, kind in enumerate(extract_corpus.KINDS, start=2):
-            for old in (raw / "added").iterdir():
-                old.unlink()
-            (raw / f"added/new.{kind}").write_bytes(extract_corpus.make(kind, random.Random(args.seed + offset)))
-            seconds, report = timed_run(raw, work, args.workers)
-            inner = report["totals"]["seconds"]
+        for kind in extract_corpus.KINDS:
+            seconds, inner, report = runs.add_one(kind, seeds)
             print(
-                f"  {kind:<5} {seconds:6.2f} s = {seconds / full:6.2%} per process, {inner:5.2f} s = "
-                f"{inner / full_inner:6.2%} inside run_extract  ({_cache(report)})"
+                f"  {kind:<5} {median(seconds):6.3f} s = {median(seconds) / median(full):6.2%} per process, "
+                f"{median(inner):6.3f} s = {median(inner) / median(full_inner):6.2%} inside run_extract  "
+                f"({_cache(report)})"
             )
+
+
+class _Runs:
+    """Repeated stage runs over one corpus and one cache folder."""
+
+    def __init__(self, raw: Path, work: Path, workers: int, repeats: int) -> None:
+        self.raw, self.work, self.workers, self.repeats = raw, work, workers, repeats
+
+    def full(self) -> tuple[list[float], list[float], dict]:
+        """Each run starts from an empty cache; the last one leaves it filled."""
+        seconds, inner = [], []
+        for _ in range(self.repeats):
+            shutil.rmtree(self.work / "cache", ignore_errors=True)
+            elapsed, report = timed_run(self.raw, self.work, self.workers)
+            seconds.append(elapsed)
+            inner.append(report["totals"]["seconds"])
+        return seconds, inner, report
+
+    def timed(self) -> tuple[list[float], list[float], dict]:
+        seconds, inner = [], []
+        for _ in range(self.repeats):
+            elapsed, report = timed_run(self.raw, self.work, self.workers)
+            seconds.append(elapsed)
+            inner.append(report["totals"]["seconds"])
+        return seconds, inner, report
+
+    def add_one(self, kind: str, seeds: Iterator[int]) -> tuple[list[float], list[float], dict]:
+        """Each repeat adds a new document of ``kind`` (one the cache has never seen) to a corpus
+        whose output is up to date, in place of the previous one."""
+        seconds, inner = [], []
+        for _ in range(self.repeats):
+            for old in (self.raw / "added").iterdir():
+                old.unlink()
+            timed_run(self.raw, self.work, self.workers)  # back to the corpus alone, untimed
+            (self.raw / f"added/new.{kind}").write_bytes(extract_corpus.make(kind, random.Random(next(seeds))))
+            elapsed, report = timed_run(self.raw, self.work, self.workers)
+            assert report["totals"]["cache_misses"] == 1, report["totals"]
+            seconds.append(elapsed)
+            inner.append(report["totals"]["seconds"])
+        return seconds, inner, report
+
+
+def _fmt(values: list[float]) -> str:
+    return f"{median(values):7.3f} [{min(values):.3f}-{max(values):.3f}]"
 
 
 def _cache(report: dict) -> str:
