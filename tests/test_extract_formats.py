@@ -211,6 +211,79 @@ def test_c_bare_extern_c_block_keeps_its_functions() -> None:
     ]
 
 
+CMSIS_STYLE_SOURCE = """/* CMSIS-style register access and HAL-style hooks */
+#define __IO volatile
+#define __STATIC_INLINE static inline
+typedef struct {
+  __IO uint32_t CR1;   /*!< "__IO" in a comment stays */
+  __IO uint32_t SR;
+} USART_TypeDef;
+
+static uint8_t rx_buffer[64] __ALIGNED(
+    8);
+
+/** Enable the USART. */
+__STATIC_INLINE void usart_enable(USART_TypeDef *usart)
+{
+  usart->CR1 |= 1u;
+}
+
+__weak void HAL_UART_MspInit(void *huart)
+{
+  (void)huart;
+}
+
+/** Keeps the core in a loop. */
+__STATIC_INLINE
+__NO_RETURN void halt(void) { for (;;) {} }
+"""
+
+
+@pytest.mark.parametrize("check_bodies", [False, True])
+def test_c_qualifier_macros_are_read_as_the_qualifiers_they_stand_for(check_bodies: bool) -> None:
+    """tree-sitter does not expand macros: ``__IO uint32_t CR1;`` and ``__weak void f()`` were
+    syntax errors, noted for nearly every CMSIS/HAL file. Blanked before parsing, they are not;
+    the text keeps them, and a function keeps the qualifiers written before it."""
+    params = ExtractParams(c_check_function_bodies=check_bodies)
+    extraction = READERS["c"].read(CMSIS_STYLE_SOURCE.encode(), params)
+    chunks = extraction.chunks
+    assert extraction.notes == []
+    locations = [(c.location.function, c.location.line_start, c.location.line_end) for c in chunks]
+    assert locations == [(None, 1, 10), ("usart_enable", 12, 16), ("HAL_UART_MspInit", 18, 21), ("halt", 23, 25)]
+    assert chunks[0].meta == {"symbols": ["__IO", "__STATIC_INLINE", "USART_TypeDef", "rx_buffer"]}
+    assert chunks[1].text.startswith("/** Enable the USART. */\n__STATIC_INLINE void usart_enable(")
+    assert chunks[2].text.startswith("__weak void HAL_UART_MspInit(")
+    assert chunks[3].text.startswith("/** Keeps the core in a loop. */\n__STATIC_INLINE\n__NO_RETURN void halt(")
+    assert "".join(c.text + "\n" for c in chunks).split() == CMSIS_STYLE_SOURCE.split()  # every byte kept
+
+    unlisted = READERS["c"].read(CMSIS_STYLE_SOURCE.encode(), ExtractParams(c_qualifier_macros=()))
+    assert unlisted.notes and unlisted.notes[0].startswith("C syntax errors near line(s) 5, 6")
+
+
+def test_c_qualifier_macros_are_blanked_only_in_code() -> None:
+    from adaptline.extract.readers.c import _without_qualifier_macros
+
+    source = (
+        b'#define __IO volatile\n/* __IO */ const char *s = "__IO";\n__IO int x; int __IOx; int my__IO;\n'
+        b"int y __ALIGNED(sizeof(int) * (2));\nint z __ALIGNED(\n"
+    )
+    blanked = _without_qualifier_macros(source, ("__IO", "__ALIGNED"))
+    assert len(blanked) == len(source) and blanked.count(b"\n") == source.count(b"\n")
+    assert blanked.splitlines() == [
+        b"#define __IO volatile",
+        b'/* __IO */ const char *s = "__IO";',
+        b"     int x; int __IOx; int my__IO;",
+        b"int y " + b" " * len(b"__ALIGNED(sizeof(int) * (2))") + b";",
+        b"int z " + b" " * len(b"__ALIGNED") + b"(",  # never closed: only the name goes
+    ]
+    assert _without_qualifier_macros(source, ()) is source
+
+
+def test_c_qualifier_macros_must_be_identifiers() -> None:
+    with pytest.raises(ValueError, match="not a C identifier"):
+        ExtractParams(c_qualifier_macros=("__IO", "__attribute__((packed))"))
+
+
 # Sources where matching braces by hand is easy to get wrong; skimming must change no chunk.
 TRICKY_C_SOURCES = {
     "braces in strings, chars and comments": (
@@ -245,6 +318,7 @@ TRICKY_C_SOURCES = {
     + "".join(f"    reg[{i}] = {i};\n" for i in range(80))
     + "}\n",
     "unbalanced (truncated) file": "int f(void)\n{\n    if (x) {\n        y();\n",
+    "qualifier macros": CMSIS_STYLE_SOURCE,
 }
 
 
@@ -302,7 +376,7 @@ def test_c_skimmed_parse_leaves_short_bodies_out_and_keeps_long_ones() -> None:
     ).encode()
 
     def statements(params: ExtractParams) -> dict[str, int]:
-        _, functions = _parse(source, _LineIndex(source), params)
+        _, functions = _parse(source, source, _LineIndex(source), params)
         return {f.name: len(f.node.child_by_field_name("body").named_children) for f in functions}
 
     assert statements(ExtractParams(max_chunk_chars=300)) == {"s": 0, "c": 0, "after": 0, "big": 80}

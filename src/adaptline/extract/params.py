@@ -39,6 +39,14 @@ class ExtractParams:
     pdf_repeat_fraction: float = 0.5  # ...or on this fraction of them, when that is fewer (never below 2 pages)
     c_fallback_encodings: tuple[str, ...] = ("cp1252", "latin-1")  # tried in order when C source is not UTF-8
     c_check_function_bodies: bool = False  # parse every C function body, to note syntax errors inside (~4x slower)
+    # Macros that stand for qualifiers or attributes (``NAME`` or ``NAME(...)``), blanked before C
+    # is parsed: tree-sitter does not expand macros. CMSIS-Core and ST HAL by default; add your own.
+    c_qualifier_macros: tuple[str, ...] = (
+        *("__I", "__O", "__IO", "__IM", "__OM", "__IOM"),  # CMSIS register access qualifiers
+        *("__INLINE", "__STATIC_INLINE", "__STATIC_FORCEINLINE", "__NO_RETURN", "__USED", "__WEAK"),
+        *("__PACKED", "__ALIGNED", "__RESTRICT"),  # CMSIS cmsis_compiler.h
+        *("__weak", "__packed", "__ALIGN_BEGIN", "__ALIGN_END"),  # ST HAL stm32*_hal_def.h
+    )
     sensitivity_levels: tuple[str, ...] = ("public", "internal", "confidential", "restricted")  # low to high
     default_sensitivity: str = "internal"  # level of documents no rule matches
     sensitivity_rules: tuple[SensitivityRule, ...] = (  # first matching glob wins
@@ -57,6 +65,9 @@ class ExtractParams:
             raise ValueError("extract.max_chunk_chars must be at least 200")
         if self.xlsx_rows_per_chunk < 1:
             raise ValueError("extract.xlsx_rows_per_chunk must be at least 1")
+        for name in self.c_qualifier_macros:
+            if not name.isidentifier() or not name.isascii():
+                raise ValueError(f"extract.c_qualifier_macros: {name!r} is not a C identifier")
 
     def content_params(self) -> dict[str, Any]:
         """The params that change extracted text or locations (part of the cache key)."""
@@ -77,5 +88,6 @@ CONTENT_FIELDS = frozenset(
         "pdf_repeat_fraction",
         "c_fallback_encodings",
         "c_check_function_bodies",
+        "c_qualifier_macros",
     }
 )

@@ -131,6 +131,12 @@ static @pfx@_ring_t s_rx;
 static @pfx@_ring_t s_tx;
 static @pfx@_uart_errors_t s_errors;
 
+/** Index after @p index in a ring buffer (its size is a power of two). */
+__STATIC_INLINE uint16_t ring_next(uint16_t index)
+{
+    return (uint16_t)((index + 1u) & @PFX_UPPER@_UART_BUF_MASK);
+}
+
 /**
  * @brief Configure USART1 on PA9 (TX) / PA10 (RX), 8N1, interrupt driven.
  * @param baud Baud rate, e.g. 115200; the divider is computed from the @APB2_MHZ@ MHz APB2 clock.
@@ -165,7 +171,7 @@ size_t @pfx@_uart_write(const uint8_t *data, size_t len)
     size_t queued = 0u;
 
     while (queued < len) {
-        uint16_t next = (uint16_t)((s_tx.head + 1u) & @PFX_UPPER@_UART_BUF_MASK);
+        uint16_t next = ring_next(s_tx.head);
         if (next == s_tx.tail) {
             break;  /* full */
         }
@@ -183,7 +189,7 @@ size_t @pfx@_uart_write(const uint8_t *data, size_t len)
         return @PFX_UPPER@_UART_EMPTY;
     }
     *out = s_rx.data[s_rx.tail];
-    s_rx.tail = (uint16_t)((s_rx.tail + 1u) & @PFX_UPPER@_UART_BUF_MASK);
+    s_rx.tail = ring_next(s_rx.tail);
     return @PFX_UPPER@_UART_OK;
 }
 
@@ -210,7 +216,7 @@ void @PFX_IRQ@(void)
     }
     if ((status & USART_FLAG_RXNE) != 0u) {
         uint8_t byte = (uint8_t)USART1->@RX_REG@;
-        uint16_t next = (uint16_t)((s_rx.head + 1u) & @PFX_UPPER@_UART_BUF_MASK);
+        uint16_t next = ring_next(s_rx.head);
         if ((status & USART_FLAG_FE) == 0u) {
             if (next != s_rx.tail) {
                 s_rx.data[s_rx.head] = byte;
@@ -223,7 +229,7 @@ void @PFX_IRQ@(void)
     if ((status & USART_FLAG_TXE) != 0u && (USART1->CR1 & USART_CR1_TXEIE) != 0u) {
         if (s_tx.head != s_tx.tail) {
             USART1->@TX_REG@ = s_tx.data[s_tx.tail];
-            s_tx.tail = (uint16_t)((s_tx.tail + 1u) & @PFX_UPPER@_UART_BUF_MASK);
+            s_tx.tail = ring_next(s_tx.tail);
         } else {
             USART1->CR1 &= ~USART_CR1_TXEIE;
         }
@@ -247,7 +253,7 @@ _FAMILIES: dict[str, dict[str, str]] = {
         "@TX_REG@": "DR",
         "@CLEAR_ERRORS@": "        (void)USART1->DR;  /* SR then DR read clears the error flags */",
         "@REGS@": "\n".join(
-            f"    volatile uint32_t {name};   /**< offset 0x{off:02X} */"
+            f"    __IO uint32_t {name};   /**< offset 0x{off:02X} */"
             for name, off in (("SR", 0), ("DR", 4), ("BRR", 8), ("CR1", 12), ("CR2", 16), ("CR3", 20), ("GTPR", 24))
         ),
     },
@@ -268,7 +274,7 @@ _FAMILIES: dict[str, dict[str, str]] = {
             "        USART1->ICR = USART_FLAG_ORE | USART_FLAG_NF | USART_FLAG_FE;  /* write-1-to-clear */"
         ),
         "@REGS@": "\n".join(
-            f"    volatile uint32_t {name};   /**< offset 0x{off:02X} */"
+            f"    __IO uint32_t {name};   /**< offset 0x{off:02X} */"
             for name, off in (
                 ("CR1", 0),
                 ("CR2", 4),
@@ -300,6 +306,10 @@ _BOARD_F4 = """
 #define BOARD_H
 
 #include <stdint.h>
+
+/* CMSIS-Core qualifiers, as core_cm4.h defines them. */
+#define __IO                volatile
+#define __STATIC_INLINE     static inline
 
 /* STM32F407VG sensor node, hardware revision B. HSE 8 MHz, SYSCLK 168 MHz. */
 #define BOARD_HSE_HZ        8000000u
@@ -342,6 +352,10 @@ _BOARD_F7 = """
 #define BOARD_H
 
 #include <stdint.h>
+
+/* CMSIS-Core qualifiers, as core_cm7.h defines them. */
+#define __IO                volatile
+#define __STATIC_INLINE     static inline
 
 /* STM32F767ZI gateway. HSE 25 MHz, SYSCLK 216 MHz. */
 #define BOARD_HSE_HZ        25000000u

@@ -65,7 +65,7 @@ READERS: dict[str, Reader] = {
     "pptx": LazyReader("pptx", "pptx-1", "adaptline.extract.readers.pptx:PptxReader"),
     "xlsx": LazyReader("xlsx", "xlsx-1", "adaptline.extract.readers.xlsx:XlsxReader"),
     "pdf": LazyReader("pdf", "pdf-1", "adaptline.extract.readers.pdf:PdfReader"),
-    "c": LazyReader("c", "c-2", "adaptline.extract.readers.c:CReader"),
+    "c": LazyReader("c", "c-3", "adaptline.extract.readers.c:CReader"),
 }
 
 __all__ = ["READERS", "Chunk", "ExtractError", "Extraction", "LazyReader", "Reader", "fingerprint"]

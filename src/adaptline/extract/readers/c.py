@@ -6,7 +6,9 @@ typedefs, prototypes) is grouped into declaration chunks. Long pieces are split 
 boundaries (functions) or blank lines (declarations) under ``max_chunk_chars``. Files with
 syntax errors are still extracted (tree-sitter parses past them) and noted. The parse sees what a
 C compiler sees: branches only a C++ compiler takes (``#ifdef __cplusplus``, such as the
-``extern "C" {`` wrapper of most headers) are blanked first; chunk text is cut from the original.
+``extern "C" {`` wrapper of most headers) are blanked first, and so are the macros listed in
+``c_qualifier_macros`` (CMSIS ``__IO``, ``__STATIC_INLINE``, ...), which tree-sitter cannot
+expand; chunk text is cut from the original.
 
 Function bodies are skimmed by default: a body's statements only matter when its function is
 too long for one chunk, and tree-sitter spends most of its time in them. So the braces of
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import functools
 import re
 from dataclasses import dataclass
 
@@ -48,11 +51,10 @@ _CPLUSPLUS_ONLY = re.compile(
 _NAMED = {"preproc_def", "preproc_function_def", "type_definition", "struct_specifier", "enum_specifier"}
 _NAMED |= {"union_specifier", "declaration"}
 _MAX_ERROR_LINES = 5
-# Tokens that can hide or hold a brace: comments, string and char literals, directive lines.
-_BRACE_TOKENS = re.compile(
-    rb"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|^[ \t]*#(?:\\\n|[^\n])*|[{}]",
-    re.DOTALL | re.MULTILINE,
-)
+# Tokens whose insides are not code: comments, string and char literals, directive lines.
+_NOT_CODE = rb"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'|^[ \t]*#(?:\\\n|[^\n])*"
+_BRACE_TOKENS = re.compile(_NOT_CODE + rb"|[{}]", re.DOTALL | re.MULTILINE)  # and the braces in code
+_PARENTHESES = re.compile(rb"[()]")
 _BODY_OPENING = re.compile(rb"\)\s*\{")  # a function body can only open like this
 # Skim only files whose function bodies are at least this share of the bytes: below it, the
 # saving is too small to pay for the brace scan and for a parse that may have to be redone.
@@ -74,7 +76,7 @@ class CReader:
         text, note = decode_source(data, params.c_fallback_encodings)
         source = text.replace("\r\n", "\n").encode("utf-8")
         lines = _LineIndex(source)
-        tree, functions = _parse(_without_cplusplus_branches(source), lines, params)  # chunks: from source
+        tree, functions = _parse(source, compiler_view(source, params), lines, params)  # chunks: from source
         chunks: list[Chunk] = []
         position = 0
         for function in functions:
@@ -105,6 +107,57 @@ def decode_source(data: bytes, fallbacks: tuple[str, ...]) -> tuple[str, str | N
         except (UnicodeDecodeError, LookupError):
             continue
     return data.decode("utf-8", errors="replace"), "not valid UTF-8; undecodable bytes replaced"
+
+
+def compiler_view(source: bytes, params: ExtractParams) -> bytes:
+    """What the parser is given: ``source`` closer to what a C compiler reads, with every offset
+    kept (C++-only branches and qualifier macros blanked)."""
+    return _without_qualifier_macros(_without_cplusplus_branches(source), params.c_qualifier_macros)
+
+
+def _without_qualifier_macros(source: bytes, names: tuple[str, ...]) -> bytes:
+    """``source`` with the listed macros blanked where they are used in code, with the argument
+    list when called (``__ALIGNED(4)``).
+
+    Firmware is full of macros that expand to qualifiers or attributes (CMSIS ``__IO``,
+    ``__STATIC_INLINE``; HAL ``__weak``). tree-sitter does not expand macros, so to it
+    ``__IO uint32_t CR1;`` is a syntax error, and every struct or function that uses one gets
+    an error note and cannot be skimmed. Blanked, they read as what they stand for does: nothing
+    that changes the structure. Their definitions (directive lines), comments and strings are
+    left alone.
+    """
+    present = [name for name in names if name.encode() in source]
+    if not present:
+        return source
+    blanked = bytearray(source)
+    for match in _qualifier_pattern(tuple(present)).finditer(source):
+        if match.group("not_code") is not None:
+            continue
+        end = match.end()
+        if match.group("call") is not None:
+            closing = _closing_parenthesis(source, end)
+            end = closing if closing is not None else match.end("name")
+        _blank(blanked, match.start(), end)
+    return bytes(blanked)
+
+
+@functools.lru_cache(maxsize=8)
+def _qualifier_pattern(names: tuple[str, ...]) -> re.Pattern[bytes]:
+    alternatives = b"|".join(re.escape(name.encode()) for name in sorted(names, key=len, reverse=True))
+    return re.compile(
+        rb"(?P<not_code>" + _NOT_CODE + rb")|(?P<name>\b(?:" + alternatives + rb")\b)(?P<call>[ \t]*\()?",
+        re.DOTALL | re.MULTILINE,
+    )
+
+
+def _closing_parenthesis(source: bytes, start: int) -> int | None:
+    """Offset just past the parenthesis that closes the one opened before ``start``."""
+    depth = 1
+    for match in _PARENTHESES.finditer(source, start):
+        depth += 1 if match.group() == b"(" else -1
+        if depth == 0:
+            return match.end()
+    return None
 
 
 def _without_cplusplus_branches(source: bytes) -> bytes:
@@ -159,8 +212,9 @@ class _LineIndex:
         return Point(row, offset - (self.newlines[row - 1] + 1 if row else 0))
 
 
-def _parse(source: bytes, lines: _LineIndex, params: ExtractParams) -> tuple[Tree, list[_Function]]:
-    """The syntax tree and its functions; bodies skimmed where the skimmed tree can be trusted."""
+def _parse(original: bytes, source: bytes, lines: _LineIndex, params: ExtractParams) -> tuple[Tree, list[_Function]]:
+    """The syntax tree of ``source`` (the compiler's view of ``original``) and its functions;
+    bodies skimmed where the skimmed tree can be trusted."""
     skimmable = [] if params.c_check_function_bodies else _skimmable_bodies(source)
     if sum(end - start for start, end in skimmable) < _MIN_SKIMMED_SHARE * len(source):
         skimmable = []
@@ -168,7 +222,7 @@ def _parse(source: bytes, lines: _LineIndex, params: ExtractParams) -> tuple[Tre
     while skimmable:
         parser = Parser(_LANGUAGE, included_ranges=_ranges_around(skimmable, lines, len(source)))
         tree = parser.parse(source) if tree is None else parser.parse(source, old_tree=tree)
-        functions = _functions(tree.root_node)
+        functions = _functions(tree.root_node, original, source, lines)
         bodies = {(body.start_byte, body.end_byte): function for function in functions if (body := _body(function))}
         if tree.root_node.has_error or not all(span in bodies for span in skimmable):
             break  # the braces did not mean what they seemed to: parse the whole file
@@ -180,7 +234,7 @@ def _parse(source: bytes, lines: _LineIndex, params: ExtractParams) -> tuple[Tre
         skimmable = [span for span in skimmable if span not in too_long]  # those need their statements
     # Reparsing on top of a skimmed tree reuses its nodes outside the bodies: the same tree, sooner.
     tree = Parser(_LANGUAGE).parse(source) if tree is None else Parser(_LANGUAGE).parse(source, old_tree=tree)
-    return tree, _functions(tree.root_node)
+    return tree, _functions(tree.root_node, original, source, lines)
 
 
 def _skimmable_bodies(source: bytes) -> list[Span]:
@@ -229,13 +283,14 @@ def _body(function: _Function) -> Node | None:
     return function.node.child_by_field_name("body")
 
 
-def _functions(root: Node) -> list[_Function]:
+def _functions(root: Node, original: bytes, parsed: bytes, lines: _LineIndex) -> list[_Function]:
     found: list[_Function] = []
 
     def visit(node: Node) -> None:
         for child in node.named_children:
             if child.type == "function_definition":
-                found.append(_Function(_comment_start(child), child, _function_name(child)))
+                start = _comment_start(child, _blanked_prefix_start(child.start_byte, original, parsed), lines)
+                found.append(_Function(start, child, _function_name(child)))
             elif child.type in _CONTAINERS:
                 visit(child)
 
@@ -243,9 +298,21 @@ def _functions(root: Node) -> list[_Function]:
     return sorted(found, key=lambda function: function.start)
 
 
-def _comment_start(node: Node) -> int:
-    """Start of the comment block directly above ``node`` (no blank line between), else the node."""
-    start, row = node.start_byte, node.start_point.row
+def _blanked_prefix_start(start: int, original: bytes, parsed: bytes) -> int:
+    """``start`` moved back over qualifier macros the parse did not see (``__weak void f(...)``,
+    ``__STATIC_INLINE`` on the line above): they belong to the function's text."""
+    position = start
+    while position > 0 and parsed[position - 1] in b" \t\n":
+        position -= 1
+        if original[position] not in b" \t\n":
+            start = position
+    return start
+
+
+def _comment_start(node: Node, start: int, lines: _LineIndex) -> int:
+    """Start of the comment block directly above ``node`` (which starts at ``start``; no blank line
+    between), else ``start``."""
+    row = lines.point(start).row
     sibling = node.prev_named_sibling
     while sibling is not None and sibling.type == "comment" and sibling.end_point.row >= row - 1:
         start, row = sibling.start_byte, sibling.start_point.row

@@ -9,6 +9,10 @@
 
 #include <stdint.h>
 
+/* CMSIS-Core qualifiers, as core_cm4.h defines them. */
+#define __IO                volatile
+#define __STATIC_INLINE     static inline
+
 /* STM32F407VG sensor node, hardware revision B. HSE 8 MHz, SYSCLK 168 MHz. */
 #define BOARD_HSE_HZ        8000000u
 #define BOARD_HSI_HZ        16000000u   /* 16 MHz internal fallback */

@@ -9,13 +9,13 @@
 
 /* USART1 register block of the STM32F4 family (reference manual RM0090). */
 typedef struct {
-    volatile uint32_t SR;   /**< offset 0x00 */
-    volatile uint32_t DR;   /**< offset 0x04 */
-    volatile uint32_t BRR;   /**< offset 0x08 */
-    volatile uint32_t CR1;   /**< offset 0x0C */
-    volatile uint32_t CR2;   /**< offset 0x10 */
-    volatile uint32_t CR3;   /**< offset 0x14 */
-    volatile uint32_t GTPR;   /**< offset 0x18 */
+    __IO uint32_t SR;   /**< offset 0x00 */
+    __IO uint32_t DR;   /**< offset 0x04 */
+    __IO uint32_t BRR;   /**< offset 0x08 */
+    __IO uint32_t CR1;   /**< offset 0x0C */
+    __IO uint32_t CR2;   /**< offset 0x10 */
+    __IO uint32_t CR3;   /**< offset 0x14 */
+    __IO uint32_t GTPR;   /**< offset 0x18 */
 } stm32f4_usart_regs_t;
 
 #define USART1_BASE      0x40011000u
@@ -48,6 +48,12 @@ typedef struct {
 static stm32f4_ring_t s_rx;
 static stm32f4_ring_t s_tx;
 static stm32f4_uart_errors_t s_errors;
+
+/** Index after @p index in a ring buffer (its size is a power of two). */
+__STATIC_INLINE uint16_t ring_next(uint16_t index)
+{
+    return (uint16_t)((index + 1u) & STM32F4_UART_BUF_MASK);
+}
 
 /**
  * @brief Configure USART1 on PA9 (TX) / PA10 (RX), 8N1, interrupt driven.
@@ -83,7 +89,7 @@ size_t stm32f4_uart_write(const uint8_t *data, size_t len)
     size_t queued = 0u;
 
     while (queued < len) {
-        uint16_t next = (uint16_t)((s_tx.head + 1u) & STM32F4_UART_BUF_MASK);
+        uint16_t next = ring_next(s_tx.head);
         if (next == s_tx.tail) {
             break;  /* full */
         }
@@ -101,7 +107,7 @@ stm32f4_uart_status_t stm32f4_uart_read_byte(uint8_t *out)
         return STM32F4_UART_EMPTY;
     }
     *out = s_rx.data[s_rx.tail];
-    s_rx.tail = (uint16_t)((s_rx.tail + 1u) & STM32F4_UART_BUF_MASK);
+    s_rx.tail = ring_next(s_rx.tail);
     return STM32F4_UART_OK;
 }
 
@@ -128,7 +134,7 @@ void USART1_IRQHandler(void)
     }
     if ((status & USART_FLAG_RXNE) != 0u) {
         uint8_t byte = (uint8_t)USART1->DR;
-        uint16_t next = (uint16_t)((s_rx.head + 1u) & STM32F4_UART_BUF_MASK);
+        uint16_t next = ring_next(s_rx.head);
         if ((status & USART_FLAG_FE) == 0u) {
             if (next != s_rx.tail) {
                 s_rx.data[s_rx.head] = byte;
@@ -141,7 +147,7 @@ void USART1_IRQHandler(void)
     if ((status & USART_FLAG_TXE) != 0u && (USART1->CR1 & USART_CR1_TXEIE) != 0u) {
         if (s_tx.head != s_tx.tail) {
             USART1->DR = s_tx.data[s_tx.tail];
-            s_tx.tail = (uint16_t)((s_tx.tail + 1u) & STM32F4_UART_BUF_MASK);
+            s_tx.tail = ring_next(s_tx.tail);
         } else {
             USART1->CR1 &= ~USART_CR1_TXEIE;
         }

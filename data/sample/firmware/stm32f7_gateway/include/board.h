@@ -9,6 +9,10 @@
 
 #include <stdint.h>
 
+/* CMSIS-Core qualifiers, as core_cm7.h defines them. */
+#define __IO                volatile
+#define __STATIC_INLINE     static inline
+
 /* STM32F767ZI gateway. HSE 25 MHz, SYSCLK 216 MHz. */
 #define BOARD_HSE_HZ        25000000u
 #define BOARD_SYSCLK_HZ     216000000u
