@@ -353,6 +353,30 @@ def test_given_name_pairs_leave_jargon_alone(tmp_path: Path) -> None:
     assert [line[s:e] for s, e, *_ in analyzer._given_name_pairs(line)] == ["Tahir Sezgin", "Joost van Beeck"]
 
 
+def test_spec_table_column_labels_are_not_names(tmp_path: Path) -> None:
+    """ "Max" and "Min" are given names too, but in "Min Typ Max" they head the columns of every
+    electrical-characteristics table; NER tagged that "Max" as a person."""
+    from adaptline.scrub.recognizers import name_runs
+    from adaptline.scrub.runner import get_analyzer
+
+    def runs(text: str, word: str = "Max") -> list[str]:
+        start = text.index(word)
+        return [text[s:e] for s, e in name_runs(text, start, start + len(word), lambda word: False)]
+
+    assert runs("Parameter Condition Min Typ Max Unit") == []
+    assert runs("| Min | Typ | Max | Unit |") == []
+    assert runs("Input voltage\tMin\tMax\tUnit") == []
+    assert runs("| Parameter | Min | Max |", "Min") == []
+    assert runs("Max Mustermann signed off") == ["Max"]
+    assert runs("Reviewed by Max, Typ 3.3 V") == ["Max"]  # a comma: prose, not a header
+    assert runs("Max\nUnit tests pass") == ["Max"]  # another line
+
+    analyzer = get_analyzer(test_params(tmp_path), [], [])
+    text = "Parameter Condition Min Typ Max Unit\nInput voltage 18 24 32 V\nApproved by Max Mustermann."
+    [result] = analyzer.analyze_texts([(text, "text")])
+    assert [text[s:e] for s, e, entity, _ in result.spans if entity == "PERSON"] == ["Max Mustermann"]
+
+
 def test_ner_reads_only_segments_that_could_hold_a_name() -> None:
     """The NER gate: name-less segments are left out (each kept one brings its predecessor as
     context), and entity offsets map back to the window, split where they cross a join."""

@@ -116,6 +116,15 @@ NON_NAME_WORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 
+# Column labels of specification tables ("Parameter Min Typ Max Unit"). "Max" and "Min" are also
+# given names, so they are only labels where another such label stands right next to them.
+SPEC_COLUMN_WORDS = frozenset(
+    {"Min", "Typ", "Max", "Nom", "Avg", "Unit", "Units", "Minimum", "Typical", "Maximum", "Nominal"}
+)
+_SPEC_COLUMN_NAMES = frozenset({"Min", "Max"})
+_WORD_BEFORE = re.compile(r"(\w+)[ \t|]*$")
+_WORD_AFTER = re.compile(r"[ \t|]*(\w+)")
+
 PERSON_CONTEXT = (
     r"(?i:\b(?:authors?|reviewed\s+by|reviewers?|approved\s+by|approvers?|prepared\s+by|checked\s+by|"
     r"written\s+by|created\s+by|modified\s+by|updated\s+by|maintainers?|owners?|contact(?:\s+person)?|"
@@ -202,11 +211,23 @@ def name_runs(text: str, start: int, end: int, allowed: Callable[[str], bool]) -
             continue
         if _LABEL_AFTER.match(text, run[-1][1]) or text[max(0, run[0][0] - 2) : run[0][0]].lstrip(" ") == "#":
             continue
+        if len(words) == 1 and words[0] in _SPEC_COLUMN_NAMES and _beside_spec_column(text, *run[0]):
+            continue
         following = re.match(r"[\s\-]*(\w+)", text[run[-1][1] : run[-1][1] + 40])
         if following and following.group(1).lower() in EPONYM_NOUNS and any(w in EPONYMS for w in words):
             continue
         out.append((run[0][0], run[-1][1]))
     return out
+
+
+def _beside_spec_column(text: str, start: int, end: int) -> bool:
+    """Whether the word right before or after ``text[start:end]`` (on the same line, across
+    spaces, tabs and table pipes) is a specification column label: "Min Typ Max", "| Max | Unit |"."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    before = _WORD_BEFORE.search(text, line_start, start)
+    after = _WORD_AFTER.match(text, end, len(text) if line_end == -1 else line_end)
+    return any(match is not None and match.group(1) in SPEC_COLUMN_WORDS for match in (before, after))
 
 
 # --- structured identifiers -------------------------------------------------------------------

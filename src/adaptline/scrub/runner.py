@@ -22,7 +22,7 @@ from adaptline.scrub.engine import Analyzer, ScrubEngineError, model_version
 from adaptline.scrub.params import ScrubParams
 from adaptline.scrub.replace import Placeholders, apply
 
-SCRUBBER_VERSION = "scrub-4"  # bump whenever detection changes: it keys the analysis cache
+SCRUBBER_VERSION = "scrub-5"  # bump whenever detection changes: it keys the analysis cache
 # Params that change how records are analysed (the rest only change speed or replacement).
 _NOT_ANALYSIS = ("workers", "batch_size", "placeholder", "on_error")
 log = get_logger(__name__)
