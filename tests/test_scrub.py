@@ -367,6 +367,9 @@ def test_spec_table_column_labels_are_not_names(tmp_path: Path) -> None:
     assert runs("| Min | Typ | Max | Unit |") == []
     assert runs("Input voltage\tMin\tMax\tUnit") == []
     assert runs("| Parameter | Min | Max |", "Min") == []
+    assert runs("| Location | Max temperature (degC) | Limit (degC) |") == []
+    assert runs("Min voltage 3.0 V", "Min") == []
+    assert runs("Max said the ripple is fine") == ["Max"]
     assert runs("Max Mustermann signed off") == ["Max"]
     assert runs("Reviewed by Max, Typ 3.3 V") == ["Max"]  # a comma: prose, not a header
     assert runs("Max\nUnit tests pass") == ["Max"]  # another line

@@ -122,6 +122,14 @@ SPEC_COLUMN_WORDS = frozenset(
     {"Min", "Typ", "Max", "Nom", "Avg", "Unit", "Units", "Minimum", "Typical", "Maximum", "Nominal"}
 )
 _SPEC_COLUMN_NAMES = frozenset({"Min", "Max"})
+# ...or where a measured quantity follows them ("Max temperature (degC)", "Min voltage").
+_QUANTITY_NOUNS = frozenset(
+    """
+    temperature temp current voltage power frequency load speed rate rating ripple error delay time
+    length size pressure torque duty efficiency resistance capacitance inductance noise gain range
+    level value output input
+    """.split()  # noqa: SIM905
+)
 _WORD_BEFORE = re.compile(r"(\w+)[ \t|]*$")
 _WORD_AFTER = re.compile(r"[ \t|]*(\w+)")
 
@@ -222,11 +230,14 @@ def name_runs(text: str, start: int, end: int, allowed: Callable[[str], bool]) -
 
 def _beside_spec_column(text: str, start: int, end: int) -> bool:
     """Whether the word right before or after ``text[start:end]`` (on the same line, across
-    spaces, tabs and table pipes) is a specification column label: "Min Typ Max", "| Max | Unit |"."""
+    spaces, tabs and table pipes) is a specification column label ("Min Typ Max", "| Max | Unit |"),
+    or the word after it a measured quantity ("Max temperature")."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     before = _WORD_BEFORE.search(text, line_start, start)
     after = _WORD_AFTER.match(text, end, len(text) if line_end == -1 else line_end)
+    if after is not None and after.group(1) in _QUANTITY_NOUNS:
+        return True
     return any(match is not None and match.group(1) in SPEC_COLUMN_WORDS for match in (before, after))
 
 
