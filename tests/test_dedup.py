@@ -81,6 +81,18 @@ def test_signatures_are_cached_by_content_and_output_is_deterministic(tmp_path):
     assert third["cache"]["signatures_computed"] == 1
 
 
+def test_edited_signature_code_recomputes_signatures(tmp_path, monkeypatch):
+    """The signature cache is keyed by the shingling/MinHash code itself, not only by
+    DEDUP_VERSION: an edit without a version bump must not serve stale signatures."""
+    from adaptline.dedup import runner
+
+    corpus = planted_corpus()
+    _run(tmp_path, corpus, name="one")
+    monkeypatch.setattr(runner, "signature_code_hash", lambda: "edited")
+    again, _ = _run(tmp_path, corpus, name="two")
+    assert again["cache"]["signatures_computed"] == 9 and again["cache"]["signatures_cached"] == 0
+
+
 def test_table_canonicalisation_and_code_shingles():
     assert canonical_table_lines("| a | b |\n|---|---|\n| 1 | 2 |") == "a b\n1 2"
     assert canonical_table_lines("Columns: a | b\nA: 1; B: 2") == "a b\n1 2"

@@ -222,6 +222,19 @@ def test_rerun_hits_cache_and_is_byte_identical(scrubbed: dict, tmp_path: Path) 
     assert "Tomasz" not in (tmp_path / "o3.jsonl").read_text(encoding="utf-8")
 
 
+def test_edited_detection_code_redoes_the_analyses(scrubbed: dict, tmp_path: Path, monkeypatch) -> None:
+    """The analysis cache is keyed by the detection code itself, not only by SCRUBBER_VERSION:
+    an edit without a version bump must not serve analyses the current code would not make."""
+    from adaptline.scrub import runner
+
+    tmp = scrubbed["tmp"]
+    monkeypatch.setattr(runner, "detection_code_hash", lambda: "edited")
+    again = run_scrub(
+        tmp / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "report.json", tmp / "cache", test_params(tmp_path)
+    )
+    assert again["cache"] == {"hits": 0, "misses": 5}
+
+
 def test_numbered_and_typed_placeholders(tmp_path: Path) -> None:
     doc = "d" * 64
     records = [

@@ -12,6 +12,7 @@ keeps in one split (see ``adaptline.dedup.families``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
@@ -31,6 +32,9 @@ from adaptline.log import get_logger, progress
 from adaptline.records import Record, read_records, write_json, write_records
 
 DEDUP_VERSION = "dedup-2"  # bump when shingling or signatures change (invalidates the cache)
+# The code that turns text into a signature: its hash keys the signature cache too, so an edit
+# without a version bump still recomputes signatures instead of serving stale ones.
+_SIGNATURE_SOURCES = ("shingles.py", "minhash.py")
 log = get_logger(__name__)
 
 
@@ -90,16 +94,25 @@ def shingle_params(params: DedupParams) -> dict[str, object]:
     return data
 
 
+@functools.cache
+def signature_code_hash() -> str:
+    digest = hashlib.sha256()
+    for name in _SIGNATURE_SOURCES:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def compute_signatures(items: list[Item], params: DedupParams, cache: ContentCache) -> dict[str, np.ndarray]:
     """Signatures of all items long enough for MinHash; only uncached contents are computed."""
     key_params = shingle_params(params)
+    code = signature_code_hash()
     signatures: dict[str, np.ndarray] = {}
     todo: dict[str, list[Item]] = {}
     for item in progress(items, desc="dedup cache lookup", unit="rec"):
         if len(item.normalized) < params.min_chars:
             continue
         content = hashlib.sha256(item.text.encode("utf-8")).hexdigest()
-        key = cache_key(DEDUP_VERSION, MINHASH_SCHEME, item.kind, content, key_params)
+        key = cache_key(DEDUP_VERSION, MINHASH_SCHEME, code, item.kind, content, key_params)
         if key in todo:
             todo[key].append(item)
             continue

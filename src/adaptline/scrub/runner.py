@@ -6,6 +6,8 @@ the records being rewritten. The report holds counts and flags, never a detected
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import multiprocessing
 import os
 import time
@@ -22,12 +24,23 @@ from adaptline.scrub.engine import Analyzer, ScrubEngineError, model_version
 from adaptline.scrub.params import ScrubParams
 from adaptline.scrub.replace import Placeholders, apply
 
-SCRUBBER_VERSION = "scrub-5"  # bump whenever detection changes: it keys the analysis cache
+SCRUBBER_VERSION = "scrub-5"  # bump whenever detection changes (reported; keys the analysis cache)
+# The detection code: its hash keys the analysis cache too, so an edit without a version bump
+# still redoes the analyses instead of serving ones the current code would not make.
+_DETECTION_SOURCES = ("engine.py", "recognizers.py", "lexicon.py", "params.py")
 # Params that change how records are analysed (the rest only change speed or replacement).
 _NOT_ANALYSIS = ("workers", "batch_size", "placeholder", "on_error")
 log = get_logger(__name__)
 
 Job = tuple[str, list[tuple[str, str, str]]]  # cache key, [(field id, text, view)]
+
+
+@functools.cache
+def detection_code_hash() -> str:
+    digest = hashlib.sha256()
+    for name in _DETECTION_SOURCES:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class ScrubError(RuntimeError):
@@ -191,11 +204,12 @@ def run_scrub(
 
     records = sorted(read_records(input_path), key=record_sort_key)
     cache = ContentCache(cache_dir) if cache_dir else None
+    code = detection_code_hash()
     keys, analyses, pending = [], {}, []
     for record in records:
         fields = record_fields(record, params)
         content = sha256_bytes(repr([(f, t, v) for f, t, v in fields] + [record.kind]).encode("utf-8"))
-        key = cache_key(content, SCRUBBER_VERSION, analysis_params, allow_hash, deny_hash, model)
+        key = cache_key(content, SCRUBBER_VERSION, code, analysis_params, allow_hash, deny_hash, model)
         keys.append(key)
         if key in analyses:
             continue
