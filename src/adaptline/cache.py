@@ -25,6 +25,15 @@ def cache_key(*parts: Any) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+def code_hash(*paths: str | os.PathLike[str]) -> str:
+    """Short sha256 of source files, for cache keys: editing the code that makes a cached value
+    invalidates it, whether or not a version string was bumped."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def string_key(*parts: str) -> str:
     """sha256 of length-prefixed strings: ``cache_key`` for string parts, without the JSON cost.
 

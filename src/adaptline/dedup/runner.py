@@ -12,7 +12,6 @@ keeps in one split (see ``adaptline.dedup.families``).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from adaptline.cache import ContentCache, cache_key
+from adaptline.cache import ContentCache, cache_key, code_hash
 from adaptline.config import to_dict
 from adaptline.dedup.families import document_links
 from adaptline.dedup.minhash import MINHASH_SCHEME, lsh_candidate_pairs, shingles_for, signatures_for
@@ -94,12 +93,8 @@ def shingle_params(params: DedupParams) -> dict[str, object]:
     return data
 
 
-@functools.cache
 def signature_code_hash() -> str:
-    digest = hashlib.sha256()
-    for name in _SIGNATURE_SOURCES:
-        digest.update((Path(__file__).parent / name).read_bytes())
-    return digest.hexdigest()[:16]
+    return code_hash(*(Path(__file__).parent / name for name in _SIGNATURE_SOURCES))
 
 
 def compute_signatures(items: list[Item], params: DedupParams, cache: ContentCache) -> dict[str, np.ndarray]:

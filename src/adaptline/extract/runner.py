@@ -16,7 +16,6 @@ Two caches make a rerun cost little more than hashing the inputs:
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import json
 import os
 import time
@@ -24,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from adaptline.cache import ContentCache, cache_key, string_key
+from adaptline.cache import ContentCache, cache_key, code_hash, string_key
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers import READERS, Chunk, fingerprint
 from adaptline.extract.sniff import sniff
@@ -302,10 +301,7 @@ def _report_text(report: dict[str, Any]) -> str:
 
 def _render_code_hash() -> str:
     """The code that turns a parser result into JSONL lines: editing it redoes every rendering."""
-    digest = hashlib.sha256()
-    for module in (__file__, Path(__file__).resolve().parents[1] / "records.py"):
-        digest.update(Path(module).read_bytes())
-    return digest.hexdigest()[:16]
+    return code_hash(__file__, Path(__file__).resolve().parents[1] / "records.py")
 
 
 def _records(entry: dict[str, Any], result: dict[str, Any], params: ExtractParams) -> list[Record]:

@@ -6,8 +6,6 @@ the records being rewritten. The report holds counts and flags, never a detected
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import multiprocessing
 import os
 import time
@@ -16,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from adaptline.cache import ContentCache, cache_key
+from adaptline.cache import ContentCache, cache_key, code_hash
 from adaptline.config import to_dict
 from adaptline.log import get_logger, progress
 from adaptline.records import Record, read_records, record_sort_key, sha256_bytes, write_json, write_records
@@ -35,12 +33,8 @@ log = get_logger(__name__)
 Job = tuple[str, list[tuple[str, str, str]]]  # cache key, [(field id, text, view)]
 
 
-@functools.cache
 def detection_code_hash() -> str:
-    digest = hashlib.sha256()
-    for name in _DETECTION_SOURCES:
-        digest.update((Path(__file__).parent / name).read_bytes())
-    return digest.hexdigest()[:16]
+    return code_hash(*(Path(__file__).parent / name for name in _DETECTION_SOURCES))
 
 
 class ScrubError(RuntimeError):

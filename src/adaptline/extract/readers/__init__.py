@@ -7,11 +7,11 @@ importing python-docx, python-pptx, openpyxl, pypdf and tree-sitter (~0.5 s).
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 from pathlib import Path
 
+from adaptline.cache import code_hash
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, Reader
 
@@ -47,11 +47,7 @@ _SHARED_SOURCES = ("readers/base.py", "safety.py", "worker.py", "params.py")
 
 def _source_hash(reader_source: str | None) -> str:
     package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in [reader_source, *(str(package / name) for name in _SHARED_SOURCES)]:
-        if path:
-            digest.update(Path(path).read_bytes())
-    return digest.hexdigest()[:16]
+    return code_hash(*([reader_source] if reader_source else []), *(package / name for name in _SHARED_SOURCES))
 
 
 def fingerprint(reader: Reader) -> str:
