@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import faulthandler
 import io
+import mmap
 import os
 import signal
 import time
@@ -223,6 +224,19 @@ def test_crashing_and_memory_hungry_parsers_are_reported(tmp_path: Path, monkeyp
     assert entries["crash.c"]["reason"] == "worker died on signal 11 while parsing"
     assert entries["balloon.c"]["reason"] == "memory limit exceeded (512 MB)"
     assert entries["fine.c"]["status"] == "extracted"
+
+
+def test_memory_cap_counts_from_what_the_worker_inherits(tmp_path: Path) -> None:
+    """A parent that already maps more than the cap (a notebook with torch loaded, a test run that
+    imported spaCy) must not make every worker fail its first import or allocation: the cap is
+    what a worker may map on top of the address space it was forked with."""
+    reserved = mmap.mmap(-1, 1 << 30)  # 1 GiB of address space in the parent, never touched
+    try:
+        files = {"a.c": b"int a;\n", "big.c": b"/*\n" + b"x" * 2_000_000 + b"\n*/\nint a;\n"}  # a fresh mapping
+        entries, _ = extract(tmp_path, files, memory_limit_mb=256)
+    finally:
+        reserved.close()
+    assert [entries[name]["status"] for name in ("a.c", "big.c")] == ["extracted", "extracted"], entries
 
 
 def test_c_in_latin1_and_utf16_with_bom(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ class ExtractParams:
     input_dir: str = "data/sample"  # raw documents, read recursively (dvc.yaml passes it as an argument)
     workers: int = 0  # worker processes over documents; 0 = all cores
     timeout_s: float = 60.0  # per-document wall-clock limit; a parser past it is killed and reported
-    memory_limit_mb: int = 2048  # address-space cap of each worker (RLIMIT_AS); 0 = no cap
+    memory_limit_mb: int = 2048  # address space a worker may map beyond what it forked with (RLIMIT_AS); 0 = none
     max_file_mb: float = 100.0  # larger files are skipped unread
     max_chunk_chars: int = 4000  # upper bound on one record's text (docx sections, slides, pages, C functions)
     xlsx_rows_per_chunk: int = 50  # spreadsheet data rows per record

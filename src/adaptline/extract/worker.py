@@ -1,9 +1,10 @@
 """Extraction of one document inside a worker process, and the pool that runs and polices them.
 
 Parsers of untrusted files can hang or balloon. Each worker is a plain ``multiprocessing``
-process with an address-space cap (RLIMIT_AS); the parent gives it one document at a time and
-kills it when the document runs past its deadline, then starts a fresh worker and goes on. A
-worker that dies (segfault, OOM kill) is reported for that document only.
+process with an address-space cap (RLIMIT_AS, on top of the space it inherits); the parent gives
+it one document at a time and kills it when the document runs past its deadline, then starts a
+fresh worker and goes on. A worker that dies (segfault, OOM kill) is reported for that document
+only.
 """
 
 from __future__ import annotations
@@ -93,7 +94,9 @@ def _worker_main(connection: Connection, params: ExtractParams) -> None:
     gc.freeze()
     gc.enable()
     if params.memory_limit_mb > 0:
-        limit = params.memory_limit_mb * _MB
+        # On top of what the fork inherited: a cap below that would fail the worker's first
+        # import or allocation, whatever the document (a parent with torch loaded maps GBs).
+        limit = _address_space_in_use() + params.memory_limit_mb * _MB
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     while True:
         try:
@@ -103,6 +106,15 @@ def _worker_main(connection: Connection, params: ExtractParams) -> None:
         if task is None:
             return
         connection.send(extract_document(task.path, task.kind, params, task.sha256))
+
+
+def _address_space_in_use() -> int:
+    """Bytes of address space this process maps now (Linux); 0 where that cannot be read."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 class _Worker:
