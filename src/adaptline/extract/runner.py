@@ -75,9 +75,8 @@ def run_extract(
         log.warning("failed: %s: %s", rel, reason)
 
     blocks = [scan.lines[rel] for rel in scan.entries if rel in scan.lines]  # path order: the record order
-    n_records = sum(entry["n_records"] for entry in scan.entries.values())
     write_bytes(output_path, blocks)
-    report = _report(scan.entries, n_records, scan.hits, scan.misses, time.perf_counter() - started, workers)
+    report = _report(scan.entries, scan.hits, scan.misses, time.perf_counter() - started, workers)
     write_text(report_path, _report_text(report))
     totals = report["totals"]
     log.info(
@@ -342,9 +341,7 @@ def _join(*notes: str) -> str:
     return "; ".join(note for note in notes if note)
 
 
-def _report(
-    entries: dict[str, dict[str, Any]], n_records: int, hits: int, misses: int, seconds: float, workers: int
-) -> dict[str, Any]:
+def _report(entries: dict[str, dict[str, Any]], hits: int, misses: int, seconds: float, workers: int) -> dict[str, Any]:
     files = [entry for _, entry in sorted(entries.items())]
     kinds: dict[str, dict[str, int]] = {}
     for entry in files:
@@ -361,7 +358,7 @@ def _report(
             "extracted": statuses.count("extracted"),
             "skipped": statuses.count("skipped"),
             "failed": statuses.count("failed"),
-            "records": n_records,
+            "records": sum(entry["n_records"] for entry in files),
             "cache_hits": hits,
             "cache_misses": misses,
             "seconds": round(seconds, 3),
