@@ -19,7 +19,10 @@ import torch
 
 from adaptline.cache import cache_key
 from adaptline.manifest import hash_tree
+from adaptline.numerics import warm_up_vml
 from adaptline.records import write_json
+
+warm_up_vml()  # every stage that runs a model imports this module first: see adaptline.numerics
 
 PathLike = str | os.PathLike[str]
 
