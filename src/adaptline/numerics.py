@@ -10,7 +10,7 @@ torch's x86 CPU builds hand matrix products and many elementwise float functions
 - **Vector math (VML) dispatch.** oneMKL picks each function's kernel lazily, on its first call.
   When that first call runs on several of torch's worker threads at once, one thread can run a
   low-accuracy kernel for its chunk of that one call (pytorch/pytorch#188792, oneMKL 2024.2; the
-  wheel pinned here bundles it). Seen here in 5 of 81 runs of `sft`: the first rotary `cos` of
+  wheel pinned here bundles it). Seen here in 5 of 80 runs of `sft`: the first rotary `cos` of
   training had errors up to 1.5e-4 on the second thread's half of the positions, and the
   adapter's hash changed. ``warm_up_vml`` calls each function once on one element, on one thread, before any
   model runs; the next calls are dispatched correctly.
