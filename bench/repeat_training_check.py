@@ -5,7 +5,8 @@ Two arms run interleaved on the same snapshot of the inputs:
 - ``unpinned``: the warm-up skipped and oneMKL's mode unset, as before the fix.
 Each arm should give one adapter hash; ``unpinned`` gave a second one in about 1 run in 16 here
 (pytorch/pytorch#188792). A last pass trains ``pinned`` on 1 thread: the same hash as the runs above
-means the GEMMs did not depend on the thread count. Median seconds per run show what pinning costs.
+means the GEMMs did not depend on the thread count. Median seconds per run, and GEMM throughput in
+both oneMKL modes (fresh processes, interleaved), show what pinning costs.
 
     .venv/bin/python bench/repeat_training_check.py --runs 30 --adapter firmware
 """
@@ -49,6 +50,50 @@ def child(args: argparse.Namespace) -> None:
         print(hashlib.sha256(Path(f"{out}/sft/adapter_model.safetensors").read_bytes()).hexdigest()[:16])
 
 
+GEMM_SHAPES = ((1024, 128, 256), (1024, 256, 128), (2048, 2048, 2048), (4096, 4096, 1024))  # m, k, n
+
+
+def gemm_child(args: argparse.Namespace) -> None:
+    """Median seconds of each GEMM shape in this process's oneMKL mode, one line per shape."""
+    import adaptline.numerics as numerics
+
+    if not args.strict:
+        os.environ.pop(numerics.MKL_MODE_VARIABLE, None)
+    import torch
+
+    for m, k, n in GEMM_SHAPES:
+        a, b = torch.randn(m, k), torch.randn(k, n)
+        repeats = max(3, int(2e9 / (2 * m * k * n)))
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            for _ in range(repeats):
+                a @ b
+            times.append((time.perf_counter() - start) / repeats)
+        print(f"{m}x{k}x{n} {statistics.median(times)}")
+
+
+def gemm_cost(rounds: int) -> None:
+    """GEMM time in strict mode over the default mode, fresh processes, interleaved."""
+    seconds: dict[tuple[str, bool], list[float]] = {}
+    for _ in range(rounds):
+        for strict in (True, False):
+            command = [sys.executable, __file__, "--gemm"] + ["--no-strict"] * (not strict)
+            env = {k: v for k, v in os.environ.items() if k != "MKL_CBWR"}
+            done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+            for line in done.stdout.split("\n"):
+                if line.strip():
+                    shape, took = line.split()
+                    seconds.setdefault((shape, strict), []).append(float(took))
+    print(f"\nGEMM (m x k x n, float32), strict / default oneMKL mode, median of {rounds} interleaved processes")
+    for m, k, n in GEMM_SHAPES:
+        shape = f"{m}x{k}x{n}"
+        strict, default = (statistics.median(seconds[(shape, mode)]) for mode in (True, False))
+        flops = 2 * m * k * n / 1e9
+        rates = f"{flops / strict:7.1f} vs {flops / default:7.1f} GFLOP/s"
+        print(f"  {shape:16s} {rates}: time ratio {strict / default:.3f}")
+
+
 def run_child(inputs: Path, adapter: str, warm_up: bool, strict: bool, threads: int) -> tuple[str, float]:
     command = [sys.executable, __file__, "--child", "--inputs", str(inputs), "--adapter", adapter]
     command += ["--threads", str(threads)] + ["--no-warm-up"] * (not warm_up) + ["--no-strict"] * (not strict)
@@ -67,13 +112,15 @@ def main() -> None:
     parser.add_argument("--adapter", default="firmware")
     parser.add_argument("--repo", default=".", help="a repository whose pipeline has run (models/, data/sft_pairs/)")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    parser.add_argument("--gemm-rounds", type=int, default=3, help="processes per mode for the GEMM cost (0: skip)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--gemm", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--inputs", help=argparse.SUPPRESS)
     parser.add_argument("--no-warm-up", dest="warm_up", action="store_false", help=argparse.SUPPRESS)
     parser.add_argument("--no-strict", dest="strict", action="store_false", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        child(args)
+    if args.child or args.gemm:
+        (child if args.child else gemm_child)(args)
         return
     repo = Path(args.repo)
     with tempfile.TemporaryDirectory(prefix="repeat-training-") as scratch:
@@ -104,6 +151,8 @@ def main() -> None:
     print(f"  pinned / unpinned time per run: {ratio:.3f}")
     same = "same as" if one_thread in hashes["pinned"] else "differs from"
     print(f"  pinned on 1 thread: {one_thread} ({same} the runs above)")
+    if args.gemm_rounds:
+        gemm_cost(args.gemm_rounds)
 
 
 if __name__ == "__main__":
