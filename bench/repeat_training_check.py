@@ -25,7 +25,22 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from adaptline.numerics import MKL_MODE_VARIABLE
+
 ARMS = {"pinned": (True, True), "unpinned": (False, False)}  # name -> (warm up VML, strict GEMM mode)
+
+
+def child_env() -> dict[str, str]:
+    """A child's environment: offline, quiet, and no oneMKL mode of ours (each child chooses)."""
+    env = dict(os.environ, HF_HUB_OFFLINE="1", ADAPTLINE_PROGRESS="0")
+    env.pop(MKL_MODE_VARIABLE, None)
+    return env
+
+
+def choose_gemm_mode(args: argparse.Namespace) -> None:
+    """In a child, before oneMKL's first call: keep the mode importing adaptline set, or unset it."""
+    if not args.strict:
+        os.environ.pop(MKL_MODE_VARIABLE, None)
 
 
 def child(args: argparse.Namespace) -> None:
@@ -33,8 +48,7 @@ def child(args: argparse.Namespace) -> None:
 
     if not args.warm_up:
         numerics._warmed_up = True  # the unpinned arm: skip the warm-up adaptline.modeling would do
-    if not args.strict:
-        os.environ.pop(numerics.MKL_MODE_VARIABLE, None)  # before oneMKL's first call, so it runs unpinned
+    choose_gemm_mode(args)
     import torch
 
     if args.threads:
@@ -55,10 +69,7 @@ GEMM_SHAPES = ((1024, 128, 256), (1024, 256, 128), (2048, 2048, 2048), (4096, 40
 
 def gemm_child(args: argparse.Namespace) -> None:
     """Median seconds of each GEMM shape in this process's oneMKL mode, one line per shape."""
-    import adaptline.numerics as numerics
-
-    if not args.strict:
-        os.environ.pop(numerics.MKL_MODE_VARIABLE, None)
+    choose_gemm_mode(args)
     import torch
 
     for m, k, n in GEMM_SHAPES:
@@ -79,8 +90,7 @@ def gemm_cost(rounds: int) -> None:
     for _ in range(rounds):
         for strict in (True, False):
             command = [sys.executable, __file__, "--gemm"] + ["--no-strict"] * (not strict)
-            env = {k: v for k, v in os.environ.items() if k != "MKL_CBWR"}
-            done = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+            done = subprocess.run(command, env=child_env(), capture_output=True, text=True, check=True)
             for line in done.stdout.split("\n"):
                 if line.strip():
                     shape, took = line.split()
@@ -97,10 +107,8 @@ def gemm_cost(rounds: int) -> None:
 def run_child(inputs: Path, adapter: str, warm_up: bool, strict: bool, threads: int) -> tuple[str, float]:
     command = [sys.executable, __file__, "--child", "--inputs", str(inputs), "--adapter", adapter]
     command += ["--threads", str(threads)] + ["--no-warm-up"] * (not warm_up) + ["--no-strict"] * (not strict)
-    env = dict(os.environ, HF_HUB_OFFLINE="1", ADAPTLINE_PROGRESS="0")
-    env.pop("MKL_CBWR", None)
     start = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    done = subprocess.run(command, env=child_env(), capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(done.stderr[-2000:])
     return done.stdout.strip().splitlines()[-1], time.perf_counter() - start
