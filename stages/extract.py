@@ -16,15 +16,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--params", default="params.yaml")
     args = parser.parse_args(argv)
 
-    from adaptline.config import load_section
-    from adaptline.extract import ExtractParams, ExtractStageError, run_extract
+    # Forked before the imports below, to load parser libraries on another core meanwhile.
+    from adaptline.extract.early import EarlyWorker
 
-    params = load_section(ExtractParams, "extract", args.params)
+    early_worker = EarlyWorker.start(args.input_dir, args.cache_dir)
     try:
-        run_extract(args.input_dir, args.output, args.report, args.cache_dir, params)
+        from adaptline.config import load_section
+        from adaptline.extract import ExtractParams, ExtractStageError, run_extract
+
+        params = load_section(ExtractParams, "extract", args.params)
+        run_extract(args.input_dir, args.output, args.report, args.cache_dir, params, early_worker)
     except ExtractStageError as error:
         print(f"extract: {error}", file=sys.stderr)
         return 1
+    finally:
+        if early_worker is not None:
+            early_worker.discard()
     return 0
 
 

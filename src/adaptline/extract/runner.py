@@ -21,9 +21,10 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adaptline.cache import ContentCache, cache_key, code_hash, string_key
+from adaptline.extract.listing import ExtractStageError, list_files
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers import READERS, Chunk, fingerprint
 from adaptline.extract.sniff import sniff
@@ -31,6 +32,9 @@ from adaptline.extract.stat_index import StatIndex
 from adaptline.extract.worker import Task, default_workers, run_tasks
 from adaptline.log import get_logger, progress_bar
 from adaptline.records import Record, dumps_record, sha256_bytes, write_bytes, write_text
+
+if TYPE_CHECKING:
+    from adaptline.extract.early import EarlyWorker
 
 EXTRACT_VERSION = "extract-1"  # format of cached results: part of every cache key
 RENDER_VERSION = "render-1"  # format of cached JSONL lines: part of every rendered key
@@ -40,18 +44,19 @@ _MB = 1024 * 1024
 log = get_logger(__name__)
 
 
-class ExtractStageError(RuntimeError):
-    """A pipeline-level problem (not a bad document): the stage must fail."""
-
-
 def run_extract(
     input_dir: str | Path,
     output_path: str | Path,
     report_path: str | Path,
     cache_dir: str | Path,
     params: ExtractParams,
+    early_worker: EarlyWorker | None = None,
 ) -> dict[str, Any]:
-    """Extract every file under ``input_dir``; write records and the report; return the report."""
+    """Extract every file under ``input_dir``; write records and the report; return the report.
+
+    ``early_worker`` (see ``adaptline.extract.early``) becomes the first worker, or is killed when
+    nothing needs parsing.
+    """
     started = time.perf_counter()
     root = Path(input_dir)
     if not root.is_dir():
@@ -61,7 +66,7 @@ def run_extract(
     bar = progress_bar(total=len(paths), desc="extract")
     scan = _Scan(root, Path(cache_dir), params, bar)
     try:
-        for task, result in run_tasks(scan.tasks(paths), params, workers):
+        for task, result in run_tasks(scan.tasks(paths), params, workers, early_worker):
             if not result.get("transient"):
                 scan.results_cache.put(scan.keys[task.key], result)
             scan.results[task.key] = result
@@ -69,6 +74,8 @@ def run_extract(
             bar.update()
     finally:
         bar.close()
+        if early_worker is not None:
+            early_worker.discard()
     for rel, reason in unreadable_folders:  # accounted for like a file, so nothing goes missing silently
         entry = {"path": rel, "status": "failed", "reason": reason, "doc_id": None, "kind": None, "n_records": 0}
         scan.entries[rel] = entry
@@ -260,33 +267,6 @@ def _parse_rendered(data: bytes | None) -> dict[str, Any] | None:
     if not isinstance(parsed, dict) or lines.count(b"\n") != parsed.get("n_records"):
         return None
     return {**parsed, "lines": lines}
-
-
-def list_files(root: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(relative posix path, path) of every regular file under ``root``, sorted by relative path;
-    and (relative path, reason) of every subfolder that could not be listed.
-
-    Like ``root.rglob("*")`` filtered by ``is_file()``: symlinked folders are not entered, links
-    to files are followed; but from ``os.scandir``, whose entries know their type without a stat.
-    """
-    found: list[tuple[str, str]] = []
-    unreadable: list[tuple[str, str]] = []
-    pending = [(str(root), "")]
-    while pending:
-        folder, prefix = pending.pop()
-        try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        pending.append((entry.path, f"{prefix}{entry.name}/"))
-                    elif entry.is_file():
-                        found.append((f"{prefix}{entry.name}", entry.path))
-        except OSError as error:
-            if not prefix:
-                raise ExtractStageError(f"input folder {root} cannot be listed ({error.strerror})") from None
-            unreadable.append((prefix, f"unreadable folder ({error.strerror or type(error).__name__}): not extracted"))
-    found.sort()
-    return found, sorted(unreadable)
 
 
 def _report_text(report: dict[str, Any]) -> str:

@@ -27,6 +27,8 @@ from adaptline.records import sha256_bytes
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
+    from adaptline.extract.early import EarlyWorker
+
 _MB = 1024 * 1024
 _ERROR_MESSAGE_CHARS = 160
 _ZIP_KINDS = ("docx", "pptx", "xlsx")
@@ -87,7 +89,8 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
-def _worker_main(connection: Connection, params: ExtractParams) -> None:
+def serve(connection: Connection, params: ExtractParams) -> None:
+    """A worker process's loop: parse each task it receives until told to stop (None) or cut off."""
     # The stage process may run with collection off, but parsers build reference cycles. Freeze
     # what the fork inherited first: the first collection would walk (and copy, page by page) all
     # of it, ~10 ms before the first document.
@@ -117,14 +120,23 @@ def _address_space_in_use() -> int:
         return 0
 
 
-class _Worker:
-    def __init__(self, context: Any, params: ExtractParams) -> None:
-        self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, params), daemon=True)
-        self.process.start()
-        child.close()
+class Worker:
+    """One worker process as the pool sees it: its connection, its process handle (a
+    ``multiprocessing.Process``, or anything with its ``kill``/``join``/``is_alive``/``exitcode``),
+    and the task it is running."""
+
+    def __init__(self, connection: Any, process: Any) -> None:
+        self.connection, self.process = connection, process
         self.task: Task | None = None
         self.deadline = 0.0
+
+    @classmethod
+    def start(cls, context: Any, params: ExtractParams) -> Worker:
+        connection, child = context.Pipe()
+        process = context.Process(target=serve, args=(child, params), daemon=True)
+        process.start()
+        child.close()
+        return cls(connection, process)
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -141,12 +153,16 @@ class _Worker:
         self.connection.close()
 
 
-def run_tasks(tasks: Iterable[Task], params: ExtractParams, workers: int) -> Iterator[tuple[Task, dict[str, Any]]]:
+def run_tasks(
+    tasks: Iterable[Task], params: ExtractParams, workers: int, early: EarlyWorker | None = None
+) -> Iterator[tuple[Task, dict[str, Any]]]:
     """Run tasks on up to ``workers`` processes; yield (task, result) as they finish (any order).
 
     ``tasks`` is consumed lazily, one task whenever a worker is free: a caller that is still
     scanning its inputs keeps scanning while the first documents are already being parsed.
-    Workers are started on demand, so a run with nothing to parse starts none.
+    Workers are started on demand, so a run with nothing to parse starts none. ``early``, when
+    alive, is the first worker (it may have imported the parsers already); the caller disposes of
+    it when no task comes.
     """
     source = iter(tasks)
     first = next(source, None)
@@ -158,7 +174,8 @@ def run_tasks(tasks: Iterable[Task], params: ExtractParams, workers: int) -> Ite
     source = itertools.chain([first], source)
     exhausted = False
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    pool: list[_Worker] = []
+    adopted = early.adopt(params) if early is not None else None
+    pool: list[Worker] = [adopted] if adopted is not None else []
     try:
         while True:
             while not exhausted:
@@ -170,7 +187,7 @@ def run_tasks(tasks: Iterable[Task], params: ExtractParams, workers: int) -> Ite
                     exhausted = True
                     break
                 if idle is None:
-                    pool.append(_Worker(context, params))
+                    pool.append(Worker.start(context, params))
                     idle = len(pool) - 1
                 pool[idle] = _assign(pool[idle], task, context, params)
             busy = [worker for worker in pool if worker.task is not None]
@@ -204,7 +221,7 @@ def run_tasks(tasks: Iterable[Task], params: ExtractParams, workers: int) -> Ite
             worker.stop(kill=worker.task is not None)
 
 
-def _assign(worker: _Worker, task: Task, context: Any, params: ExtractParams) -> _Worker:
+def _assign(worker: Worker, task: Task, context: Any, params: ExtractParams) -> Worker:
     """Hand ``task`` to ``worker`` (or to a fresh one if that worker died while idle)."""
     for attempt in range(2):
         try:
@@ -218,9 +235,9 @@ def _assign(worker: _Worker, task: Task, context: Any, params: ExtractParams) ->
     return worker
 
 
-def _replace(worker: _Worker, context: Any, params: ExtractParams) -> _Worker:
+def _replace(worker: Worker, context: Any, params: ExtractParams) -> Worker:
     worker.stop(kill=True)
-    return _Worker(context, params)
+    return Worker.start(context, params)
 
 
 def _death_reason(exitcode: int | None, params: ExtractParams) -> str:

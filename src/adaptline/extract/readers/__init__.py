@@ -35,11 +35,15 @@ class LazyReader:
             self._fingerprint = f"{self.version}+{_source_hash(spec.origin if spec else None)}"
         return self._fingerprint
 
-    def read(self, data: bytes, params: ExtractParams) -> Extraction:
+    def load(self) -> object:
+        """The implementation, imported now if it was not yet (the parser library comes with it)."""
         if self._impl is None:
             module, name = self.target.split(":")
             self._impl = getattr(importlib.import_module(module), name)()
-        return self._impl.read(data, params)  # type: ignore[attr-defined]
+        return self._impl
+
+    def read(self, data: bytes, params: ExtractParams) -> Extraction:
+        return self.load().read(data, params)  # type: ignore[attr-defined]
 
 
 _SHARED_SOURCES = ("readers/base.py", "safety.py", "worker.py", "params.py")

@@ -1,0 +1,198 @@
+"""The extract stage's first worker, forked as the stage process starts, so that the parser
+libraries a rerun needs are imported while the stage process is still importing its own code.
+
+After a document is added, a rerun costs the stage process's fixed work (interpreter, imports,
+copying the cached documents to the output) plus the new document's worker: fork, import the
+parser library (python-docx ~50 ms, pypdf ~85, python-pptx ~100, openpyxl ~100), parse. A worker
+started on demand can only begin that import once the stage has loaded and its scan has met the
+new document, so the import was the run's critical path.
+
+This worker is forked right after the command line is parsed, before anything heavy is imported
+(the stage process pays ~1 ms). On the other core, it lists the input folder, asks the stat index
+which files are new or changed, and imports the readers of their kinds, judged by extension: a
+guess that can only be wrong in cost. Then it waits for the pool to adopt it and send the params,
+and serves tasks like any worker (``worker.serve``). A run with nothing to parse kills it unused.
+
+Where ``os.fork`` does not exist, there is no early worker and the pool starts its workers as
+before.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (~10 ms) before the fork
+if TYPE_CHECKING:
+    from adaptline.extract.params import ExtractParams
+    from adaptline.extract.worker import Worker
+
+_JOIN_POLL_S = 0.001
+_EXIT_CODE_UNKNOWN = 255  # the child was reaped elsewhere, so its status is lost
+
+
+class EarlyWorker:
+    """A forked worker the pool has not adopted yet: its pid and the stage process's end of the
+    socket it will be served through."""
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self.process = ForkedProcess(pid)
+        self._fd = fd
+        self.adopted = False
+
+    @classmethod
+    def start(cls, input_dir: str, cache_dir: str) -> EarlyWorker | None:
+        """Fork the worker (it preloads the readers for ``input_dir`` at once); None without fork."""
+        if not hasattr(os, "fork"):
+            return None
+        import _socket  # what socket.socketpair calls; the socket module imports ~9 ms more
+
+        ours, theirs = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_STREAM)
+        pid = os.fork()
+        if pid == 0:
+            ours.close()
+            _child(theirs.detach(), input_dir, cache_dir)  # never returns
+        theirs.close()
+        return cls(pid, ours.detach())
+
+    def adopt(self, params: ExtractParams) -> Worker | None:
+        """The worker, for the pool to run (it stops it too), once given the params; None when the
+        worker is gone, and the pool starts its own."""
+        from multiprocessing.connection import Connection
+
+        from adaptline.extract.worker import Worker
+
+        self.adopted = True
+        connection = Connection(self._fd)
+        try:
+            connection.send(params)
+        except OSError:
+            connection.close()
+            self.process.kill()
+            self.process.join()
+            return None
+        return Worker(connection, self.process)
+
+    def discard(self) -> None:
+        """Kill the worker if the pool never adopted it (a run with nothing to parse)."""
+        if self.adopted:
+            return
+        self.adopted = True
+        self.process.kill()
+        self.process.join()
+        os.close(self._fd)
+
+
+class ForkedProcess:
+    """What the pool uses of ``multiprocessing.Process`` (``kill``, ``join``, ``is_alive``,
+    ``exitcode``), for a child made with ``os.fork``."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.exitcode: int | None = None
+
+    def is_alive(self) -> bool:
+        self._reap(os.WNOHANG)
+        return self.exitcode is None
+
+    def join(self, timeout: float | None = None) -> None:
+        if timeout is None:
+            self._reap(0)
+            return
+        deadline = time.monotonic() + timeout
+        while self.is_alive() and time.monotonic() < deadline:
+            time.sleep(_JOIN_POLL_S)
+
+    def kill(self) -> None:
+        if self.exitcode is None:
+            import contextlib
+            import signal
+
+            with contextlib.suppress(ProcessLookupError):  # already exited, not yet reaped
+                os.kill(self.pid, signal.SIGKILL)
+
+    def _reap(self, options: int) -> None:
+        if self.exitcode is not None:
+            return
+        try:
+            pid, status = os.waitpid(self.pid, options)
+        except ChildProcessError:
+            self.exitcode = _EXIT_CODE_UNKNOWN
+            return
+        if pid:
+            self.exitcode = os.waitstatus_to_exitcode(status)  # -N for signal N, as multiprocessing
+
+
+def _child(fd: int, input_dir: str, cache_dir: str) -> None:
+    """The early worker's whole life. A forked child: it ends in ``os._exit`` and never returns
+    into the stage's code."""
+    code = 0
+    try:
+        _preload(input_dir, cache_dir)
+        from multiprocessing.connection import Connection
+
+        from adaptline.extract.worker import serve
+
+        connection = Connection(fd)
+        try:
+            params = connection.recv()
+        except EOFError:  # the stage process ended without adopting it
+            return
+        serve(connection, params)
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group; the stage reports it
+        code = 1
+    except BaseException:
+        import sys
+        import traceback
+
+        traceback.print_exc()
+        sys.stderr.flush()
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _preload(input_dir: str, cache_dir: str) -> None:
+    """Import the worker code and the readers this run will likely need."""
+    from adaptline.extract import worker  # noqa: F401
+    from adaptline.extract.readers import READERS
+
+    try:
+        kinds = likely_kinds(input_dir, cache_dir)
+    except Exception:  # e.g. no input folder: the stage process reports that, and kills this worker
+        return
+    if set(kinds) & {"docx", "pptx", "xlsx"}:
+        from adaptline.extract import safety  # noqa: F401  (zip checks, before every office document)
+    import contextlib
+
+    for kind in kinds:
+        with contextlib.suppress(Exception):  # reported, if it happens again, with the first such document
+            READERS[kind].load()
+
+
+def likely_kinds(input_dir: str, cache_dir: str) -> list[str]:
+    """Kinds, by extension and in path order, of the files the stat index does not vouch for:
+    the files this run will read, and may have to parse."""
+    from pathlib import Path
+
+    from adaptline.extract.listing import list_files
+    from adaptline.extract.sniff import EXTENSION_KINDS
+    from adaptline.extract.stat_index import StatIndex
+
+    root = Path(input_dir)
+    index = StatIndex(cache_dir, root)
+    every_kind = set(EXTENSION_KINDS.values())
+    kinds: list[str] = []
+    for rel, path in list_files(root)[0]:
+        kind = EXTENSION_KINDS.get(os.path.splitext(rel)[1].lower())
+        if kind is None or kind in kinds:
+            continue
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        if index.lookup(rel, stat) is None:
+            kinds.append(kind)
+            if len(kinds) == len(every_kind):
+                break
+    return kinds

@@ -1,0 +1,128 @@
+"""The early worker: forked as the stage starts, it preloads the readers of the files the stat
+index does not know, becomes the pool's first worker, and never costs a document."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from extract_builders import C_SOURCE, make_docx, make_pdf
+
+from adaptline.extract import ExtractParams, run_extract
+from adaptline.extract.early import EarlyWorker, likely_kinds
+
+PARAMS = ExtractParams(workers=2)
+AN_HOUR_AGO_NS = time.time_ns() - 3600 * 10**9
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the early worker needs os.fork")
+
+
+def write_old(path: Path, data: bytes) -> None:
+    """A file dated an hour back, so the stat index remembers it (it skips files modified just now)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    os.utime(path, ns=(AN_HOUR_AGO_NS, AN_HOUR_AGO_NS))
+
+
+def run(tmp_path: Path, raw: Path, early: EarlyWorker | None = None, out: str = "out") -> dict:
+    output, report = tmp_path / out / "records.jsonl", tmp_path / out / "report.json"
+    return run_extract(raw, output, report, tmp_path / f"{out}-cache", PARAMS, early)
+
+
+def start(tmp_path: Path, raw: Path, out: str = "out") -> EarlyWorker:
+    early = EarlyWorker.start(str(raw), str(tmp_path / f"{out}-cache"))
+    assert early is not None
+    return early
+
+
+@pytest.fixture
+def indexed_corpus(tmp_path: Path) -> Path:
+    """A C file and a docx that a first run has extracted and put in the stat index."""
+    raw = tmp_path / "raw"
+    write_old(raw / "fw/uart.c", C_SOURCE.encode())
+    write_old(raw / "reviews/dr.docx", make_docx())
+    assert run(tmp_path, raw)["totals"]["cache_misses"] == 2
+    return raw
+
+
+def test_likely_kinds_are_those_of_new_and_changed_files(tmp_path: Path, indexed_corpus: Path) -> None:
+    cache = str(tmp_path / "out-cache")
+    assert likely_kinds(str(indexed_corpus), cache) == []
+    write_old(indexed_corpus / "specs/new.pdf", make_pdf(pages=2))
+    (indexed_corpus / "notes.txt").write_text("not a document")
+    assert likely_kinds(str(indexed_corpus), cache) == ["pdf"]
+    write_old(indexed_corpus / "fw/uart.c", C_SOURCE.replace("uart", "UART").encode())  # same size, new bytes
+    assert likely_kinds(str(indexed_corpus), cache) == ["c", "pdf"]  # path order
+    assert likely_kinds(str(indexed_corpus), str(tmp_path / "no-cache")) == ["c", "docx", "pdf"]  # no index: all
+
+
+def test_early_worker_preloads_only_the_likely_readers(tmp_path: Path, indexed_corpus: Path) -> None:
+    """In a fresh interpreter, as in the stage process: a new .pdf brings pypdf in, and not
+    python-docx or tree-sitter, whose files are unchanged."""
+    write_old(indexed_corpus / "specs/new.pdf", make_pdf(pages=2))
+    code = (
+        "import sys\n"
+        "from adaptline.extract.early import _preload\n"
+        f"_preload({str(indexed_corpus)!r}, {str(tmp_path / 'out-cache')!r})\n"
+        "print(sorted(name for name in ('pypdf', 'docx', 'tree_sitter') if name in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["['pypdf']"]
+
+
+def test_early_worker_becomes_the_first_worker_and_gives_the_same_records(tmp_path: Path, indexed_corpus: Path) -> None:
+    write_old(indexed_corpus / "specs/new.pdf", make_pdf(pages=2))
+    early = start(tmp_path, indexed_corpus)
+    report = run(tmp_path, indexed_corpus, early)
+    assert early.adopted
+    assert early.process.exitcode == 0  # stopped by the pool, not killed
+    assert (report["totals"]["cache_hits"], report["totals"]["cache_misses"]) == (2, 1)
+    assert report["totals"]["failed"] == 0
+    run(tmp_path, indexed_corpus, out="plain")  # the same corpus, no early worker, own cache
+    assert (tmp_path / "out/records.jsonl").read_bytes() == (tmp_path / "plain/records.jsonl").read_bytes()
+
+
+def test_unused_early_worker_is_killed(tmp_path: Path, indexed_corpus: Path) -> None:
+    early = start(tmp_path, indexed_corpus)
+    report = run(tmp_path, indexed_corpus, early)
+    assert report["totals"]["cache_misses"] == 0
+    assert early.process.exitcode == -9  # nothing to parse: discarded, and reaped
+    with pytest.raises(ChildProcessError):
+        os.waitpid(early.process.pid, os.WNOHANG)
+
+
+def test_dead_early_worker_costs_no_document(tmp_path: Path, indexed_corpus: Path) -> None:
+    write_old(indexed_corpus / "specs/new.pdf", make_pdf(pages=2))
+    early = start(tmp_path, indexed_corpus)
+    early.process.kill()
+    early.process.join()
+    report = run(tmp_path, indexed_corpus, early)
+    assert report["totals"]["failed"] == 0 and report["totals"]["cache_misses"] == 1
+    entry = next(file for file in report["files"] if file["path"] == "specs/new.pdf")
+    assert entry["status"] == "extracted"
+
+
+def test_stage_process_leaves_no_process_behind(tmp_path: Path, indexed_corpus: Path) -> None:
+    """The stage command as dvc runs it, in its own process group: when it exits, no process of
+    the group is left (its early worker and pool are stopped and reaped), whether its early worker
+    parsed, had nothing to do, or the stage failed."""
+    write_old(indexed_corpus / "specs/new.pdf", make_pdf(pages=2))
+    (tmp_path / "params.yaml").write_text(json.dumps({"extract": {"workers": 2}}))
+    stage = [sys.executable, str(Path(__file__).resolve().parents[1] / "stages/extract.py")]
+    stage += ["--output", str(tmp_path / "stage/records.jsonl"), "--report", str(tmp_path / "stage/report.json")]
+    stage += ["--cache-dir", str(tmp_path / "stage-cache"), "--params", str(tmp_path / "params.yaml")]
+    env = {**os.environ, "ADAPTLINE_PROGRESS": "0"}
+    for input_dir, expected_code in ((indexed_corpus, 0), (indexed_corpus, 0), (tmp_path / "missing", 1)):
+        with open(tmp_path / "stderr.txt", "w+") as stderr:  # a file, not a pipe a leftover child could hold
+            process = subprocess.Popen(
+                [*stage, "--input-dir", str(input_dir)], stderr=stderr, env=env, start_new_session=True
+            )
+            assert process.wait(timeout=120) == expected_code, stderr.seek(0) or stderr.read()
+            with pytest.raises(ProcessLookupError):
+                os.killpg(process.pid, 0)  # the group is empty
+    assert "missing does not exist" in (tmp_path / "stderr.txt").read_text()
