@@ -8,6 +8,7 @@ never seen. Prints the ratio (goal: <= 3%). The corpus comes from ``adaptline.sa
 when that exists, else from bench/extract_corpus.py.
 
     .venv/bin/python bench/bench_extract_incremental.py --n-docs 1000
+    git worktree add /tmp/base REV && .venv/bin/python bench/bench_extract_incremental.py --baseline /tmp/base
 """
 
 from __future__ import annotations
@@ -49,17 +50,19 @@ def make_corpus(out_dir: Path, n_docs: int, seed: int, which: str) -> str:
     return "bench/extract_corpus.py"
 
 
-def timed_run(raw: Path, work: Path, workers: int) -> tuple[float, dict]:
-    """Wall time of one stage process, and its report."""
+def timed_run(raw: Path, work: Path, workers: int, root: Path = REPO_ROOT) -> tuple[float, dict]:
+    """Wall time of one stage process of the checkout at ``root``, and its report."""
     params = work / "params.yaml"
-    config = yaml.safe_load((REPO_ROOT / "params.yaml").read_text(encoding="utf-8"))  # the whole file, as in dvc repro
+    config = yaml.safe_load((root / "params.yaml").read_text(encoding="utf-8"))  # the whole file, as in dvc repro
     config["extract"].update(input_dir=str(raw), workers=workers)
+    work.mkdir(parents=True, exist_ok=True)
     params.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    command = [sys.executable, str(REPO_ROOT / "stages/extract.py"), "--input-dir", str(raw), "--params", str(params)]
+    command = [sys.executable, str(root / "stages/extract.py"), "--input-dir", str(raw), "--params", str(params)]
     command += ["--output", str(work / "records.jsonl"), "--report", str(work / "report.json")]
     command += ["--cache-dir", str(work / "cache")]
+    env = {**os.environ, "ADAPTLINE_PROGRESS": "0", "PYTHONPATH": str(root / "src")}  # that checkout's package
     started = time.perf_counter()
-    subprocess.run(command, check=True, env={**os.environ, "ADAPTLINE_PROGRESS": "0"}, stderr=subprocess.DEVNULL)
+    subprocess.run(command, check=True, env=env, stderr=subprocess.DEVNULL)
     elapsed = time.perf_counter() - started
     return elapsed, json.loads((work / "report.json").read_text(encoding="utf-8"))
 
@@ -71,6 +74,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="0 = all cores")
     parser.add_argument("--corpus", choices=["samples", "own"], default="samples", help="document generator")
     parser.add_argument("--repeats", type=int, default=3, help="stage processes per figure (median printed)")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout (e.g. `git worktree add /tmp/base REV`): its stage is timed too, run by run "
+        "interleaved with this one's, each on its own copy of the corpus",
+    )
     args = parser.parse_args()
     # bytecode for src/ as `make setup` writes it (else PYTHONDONTWRITEBYTECODE recompiles it per process)
     compileall.compile_dir(REPO_ROOT / "src", quiet=1)
@@ -109,20 +118,53 @@ def main() -> None:
                 f"{median(inner):6.3f} s = {median(inner) / median(full_inner):6.2%} inside run_extract  "
                 f"({_cache(report)})"
             )
+        if args.baseline is not None:
+            for old in (raw / "added").iterdir():
+                old.unlink()
+            compare(raw, work, args)
+
+
+def compare(raw: Path, work: Path, args: argparse.Namespace) -> None:
+    """This checkout against ``args.baseline``: each round runs both (in alternating order) on the
+    same work, and each added document is the same bytes for both."""
+    arms = {"this checkout": REPO_ROOT, "baseline": args.baseline.resolve()}
+    runs, seeds, figures = {}, {}, {}
+    for number, (name, root) in enumerate(arms.items()):
+        compileall.compile_dir(root / "src", quiet=1)
+        copy = work / f"arm{number}"
+        shutil.copytree(raw, copy / "raw", symlinks=True)
+        runs[name] = _Runs(copy / "raw", copy, args.workers, 1, root)
+        seeds[name] = itertools.count(args.seed + 10_000)
+        figures[name] = {}
+    for round_number in range(args.repeats):
+        order = list(arms) if round_number % 2 == 0 else list(arms)[::-1]
+        for name in order:
+            figures[name].setdefault("full", []).extend(runs[name].full()[0])
+            figures[name].setdefault("no change", []).extend(runs[name].timed()[0])
+        for kind in extract_corpus.KINDS:
+            for name in order:
+                figures[name].setdefault(kind, []).extend(runs[name].add_one(kind, seeds[name])[0])
+    print(f"\nthis checkout vs --baseline {args.baseline}, interleaved, {args.repeats} rounds (median s, % of full):")
+    columns = ["full", "no change", *extract_corpus.KINDS]
+    print(f"{'':<14}" + "".join(f"{column:>16}" for column in columns))
+    for name in arms:
+        full, *others = (median(figures[name][column]) for column in columns)
+        cells = [f"{full:16.3f}", *(f"{seconds:7.3f} ({seconds / full:5.2%})" for seconds in others)]
+        print(f"{name:<14}" + "".join(cells))
 
 
 class _Runs:
     """Repeated stage runs over one corpus and one cache folder."""
 
-    def __init__(self, raw: Path, work: Path, workers: int, repeats: int) -> None:
-        self.raw, self.work, self.workers, self.repeats = raw, work, workers, repeats
+    def __init__(self, raw: Path, work: Path, workers: int, repeats: int, root: Path = REPO_ROOT) -> None:
+        self.raw, self.work, self.workers, self.repeats, self.root = raw, work, workers, repeats, root
 
     def full(self) -> tuple[list[float], list[float], dict]:
         """Each run starts from an empty cache; the last one leaves it filled."""
         seconds, inner = [], []
         for _ in range(self.repeats):
             shutil.rmtree(self.work / "cache", ignore_errors=True)
-            elapsed, report = timed_run(self.raw, self.work, self.workers)
+            elapsed, report = timed_run(self.raw, self.work, self.workers, self.root)
             seconds.append(elapsed)
             inner.append(report["totals"]["seconds"])
         return seconds, inner, report
@@ -130,7 +172,7 @@ class _Runs:
     def timed(self) -> tuple[list[float], list[float], dict]:
         seconds, inner = [], []
         for _ in range(self.repeats):
-            elapsed, report = timed_run(self.raw, self.work, self.workers)
+            elapsed, report = timed_run(self.raw, self.work, self.workers, self.root)
             seconds.append(elapsed)
             inner.append(report["totals"]["seconds"])
         return seconds, inner, report
@@ -142,9 +184,9 @@ class _Runs:
         for _ in range(self.repeats):
             for old in (self.raw / "added").iterdir():
                 old.unlink()
-            timed_run(self.raw, self.work, self.workers)  # back to the corpus alone, untimed
+            timed_run(self.raw, self.work, self.workers, self.root)  # back to the corpus alone, untimed
             (self.raw / f"added/new.{kind}").write_bytes(extract_corpus.make(kind, random.Random(next(seeds))))
-            elapsed, report = timed_run(self.raw, self.work, self.workers)
+            elapsed, report = timed_run(self.raw, self.work, self.workers, self.root)
             assert report["totals"]["cache_misses"] == 1, report["totals"]
             seconds.append(elapsed)
             inner.append(report["totals"]["seconds"])
