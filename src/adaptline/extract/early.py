@@ -7,11 +7,13 @@ parser library (python-docx ~50 ms, pypdf ~85, python-pptx ~100, openpyxl ~100),
 started on demand can only begin that import once the stage has loaded and its scan has met the
 new document, so the import was the run's critical path.
 
-This worker is forked right after the command line is parsed, before anything heavy is imported
-(the stage process pays ~1 ms). On the other core, it lists the input folder, asks the stat index
-which files are new or changed, and imports the readers of their kinds, judged by extension: a
-guess that can only be wrong in cost. Then it waits for the pool to adopt it and send the params,
-and serves tasks like any worker (``worker.serve``). A run with nothing to parse kills it unused.
+This worker is forked right after the command line is parsed, before anything heavy is imported.
+On the other core, it lists the input folder, asks the stat index which files are new or changed,
+and imports the readers of their kinds, judged by extension: a guess that can only be wrong in
+cost. Then it waits for the pool to adopt it and send the params, and serves tasks like any worker
+(``worker.serve``). A run with nothing to parse kills it unused. The fork is not free: the stage
+process then takes a copy-on-write fault on each page it writes, 5-9 ms over a run that parses
+nothing (measured in bench/RESULTS.md), against 20-100 ms saved on a run that adds a document.
 
 Where ``os.fork`` does not exist, there is no early worker and the pool starts its workers as
 before.
