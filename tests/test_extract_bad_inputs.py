@@ -17,22 +17,26 @@ from extract_builders import C_SOURCE, make_docx, make_pdf, make_pptx, make_xlsx
 from reportlab.lib.pdfencrypt import StandardEncryption
 
 from adaptline.extract import ExtractParams, run_extract
+from adaptline.extract.early import EarlyWorker
 from adaptline.extract.readers import READERS, Extraction
 from adaptline.records import read_records
 
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 
 
-def extract(tmp_path: Path, files: dict[str, bytes], **params) -> tuple[dict, dict]:
-    """Run the real stage over ``files``; return (report entries by path, report)."""
+def extract(tmp_path: Path, files: dict[str, bytes], early: bool = False, **params) -> tuple[dict, dict]:
+    """Run the real stage over ``files`` (with an early worker, as the stage entry starts one, if
+    ``early``); return (report entries by path, report)."""
     raw = tmp_path / "raw"
     for name, data in files.items():
         (raw / name).parent.mkdir(parents=True, exist_ok=True)
         (raw / name).write_bytes(data)
     options = {"workers": 2, **params}
+    early_worker = EarlyWorker.start(str(raw), str(tmp_path / "cache")) if early else None
     report = run_extract(
-        raw, tmp_path / "records.jsonl", tmp_path / "report.json", tmp_path / "cache", ExtractParams(**options)
-    )
+        raw, tmp_path / "records.jsonl", tmp_path / "report.json", tmp_path / "cache", ExtractParams(**options),
+        early_worker,
+    )  # fmt: skip
     assert sorted(entry["path"] for entry in report["files"]) == sorted(files)  # every file exactly once
     return {entry["path"]: entry for entry in report["files"]}, report
 
@@ -201,39 +205,47 @@ class CrashingReader(SleepingReader):
 READERS_ORIGINAL = dict(READERS)
 
 
-def test_hanging_parser_is_killed_and_the_run_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("early", [False, True], ids=["pool", "early-worker"])
+def test_hanging_parser_is_killed_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, early: bool
+) -> None:
+    """The hanging document sorts first, so with an early worker it is the early worker's task."""
     monkeypatch.setitem(READERS, "c", SleepingReader())
-    files = {"hang.c": b"/* hang */ int a;\n", "b.c": b"int b;\n", "c.c": b"int c;\n", "d.c": b"int d;\n"}
+    files = {"0-hang.c": b"/* hang */ int a;\n", "b.c": b"int b;\n", "c.c": b"int c;\n", "d.c": b"int d;\n"}
     started = time.perf_counter()
-    entries, report = extract(tmp_path, files, timeout_s=0.5)
+    entries, report = extract(tmp_path, files, early, timeout_s=0.5)
     assert time.perf_counter() - started < 5
-    assert entries["hang.c"]["status"] == "failed"
-    assert entries["hang.c"]["reason"] == "timed out after 0.5 s (parser killed)"
+    assert entries["0-hang.c"]["status"] == "failed"
+    assert entries["0-hang.c"]["reason"] == "timed out after 0.5 s (parser killed)"
     assert all(entries[name]["status"] == "extracted" for name in ("b.c", "c.c", "d.c"))
     assert report["totals"]["cache_misses"] == 4
     # a timeout depends on the machine, not on the bytes: it is not cached, the next run tries again
-    _, again = extract(tmp_path, files, timeout_s=0.5)
+    _, again = extract(tmp_path, files, early, timeout_s=0.5)
     assert (again["totals"]["cache_hits"], again["totals"]["cache_misses"]) == (3, 1)
 
 
-def test_crashing_and_memory_hungry_parsers_are_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("early", [False, True], ids=["pool", "early-worker"])
+def test_crashing_and_memory_hungry_parsers_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, early: bool
+) -> None:
     monkeypatch.setitem(READERS, "c", CrashingReader())
     files = {"crash.c": b"/* crash */\n", "balloon.c": b"/* balloon */\n", "fine.c": b"int fine;\n"}
-    entries, _ = extract(tmp_path, files, memory_limit_mb=512)
+    entries, _ = extract(tmp_path, files, early, memory_limit_mb=512)
     assert entries["crash.c"]["status"] == "failed"
     assert entries["crash.c"]["reason"] == "worker died on signal 11 while parsing"
     assert entries["balloon.c"]["reason"] == "memory limit exceeded (512 MB)"
     assert entries["fine.c"]["status"] == "extracted"
 
 
-def test_memory_cap_counts_from_what_the_worker_inherits(tmp_path: Path) -> None:
+@pytest.mark.parametrize("early", [False, True], ids=["pool", "early-worker"])
+def test_memory_cap_counts_from_what_the_worker_inherits(tmp_path: Path, early: bool) -> None:
     """A parent that already maps more than the cap (a notebook with torch loaded, a test run that
     imported spaCy) must not make every worker fail its first import or allocation: the cap is
     what a worker may map on top of the address space it was forked with."""
     reserved = mmap.mmap(-1, 1 << 30)  # 1 GiB of address space in the parent, never touched
     try:
         files = {"a.c": b"int a;\n", "big.c": b"/*\n" + b"x" * 2_000_000 + b"\n*/\nint a;\n"}  # a fresh mapping
-        entries, _ = extract(tmp_path, files, memory_limit_mb=256)
+        entries, _ = extract(tmp_path, files, early, memory_limit_mb=256)
     finally:
         reserved.close()
     assert [entries[name]["status"] for name in ("a.c", "big.c")] == ["extracted", "extracted"], entries
