@@ -1,10 +1,14 @@
-"""Tiny documents of every kind, built in memory for the extract tests and benchmarks."""
+"""Tiny documents of every kind, built in memory for the extract tests and benchmarks, and a way
+to put them in a corpus as documents that have been there a while."""
 
 from __future__ import annotations
 
 import io
+import os
 import re
+import time
 import zipfile
+from pathlib import Path
 
 import docx
 import openpyxl
@@ -153,3 +157,14 @@ void uart_putc(char c)
 
 static int add(int a, int b) { return a + b; }
 """
+
+
+AN_HOUR_AGO_NS = time.time_ns() - 3600 * 10**9
+
+
+def write_old(path: Path, data: bytes) -> None:
+    """Write a file dated an hour back, as documents that sat in the corpus for a while (the stat
+    index does not remember files modified in the last seconds)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    os.utime(path, ns=(AN_HOUR_AGO_NS, AN_HOUR_AGO_NS))

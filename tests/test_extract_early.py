@@ -7,26 +7,17 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from extract_builders import C_SOURCE, make_docx, make_pdf
+from extract_builders import C_SOURCE, make_docx, make_pdf, write_old
 
 from adaptline.extract import ExtractParams, run_extract
 from adaptline.extract.early import EarlyWorker, likely_kinds
 
 PARAMS = ExtractParams(workers=2)
-AN_HOUR_AGO_NS = time.time_ns() - 3600 * 10**9
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the early worker needs os.fork")
-
-
-def write_old(path: Path, data: bytes) -> None:
-    """A file dated an hour back, so the stat index remembers it (it skips files modified just now)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    os.utime(path, ns=(AN_HOUR_AGO_NS, AN_HOUR_AGO_NS))
 
 
 def run(tmp_path: Path, raw: Path, early: EarlyWorker | None = None, out: str = "out") -> dict:

@@ -7,11 +7,10 @@ import gc
 import json
 import multiprocessing
 import os
-import time
 from pathlib import Path
 
 import pytest
-from extract_builders import C_SOURCE, make_docx
+from extract_builders import C_SOURCE, make_docx, write_old
 
 from adaptline.extract import ExtractParams, run_extract
 from adaptline.extract import runner as extract_runner
@@ -21,14 +20,6 @@ from adaptline.extract.worker import Task, run_tasks
 from adaptline.records import read_records
 
 PARAMS = ExtractParams(workers=2)
-AN_HOUR_AGO_NS = time.time_ns() - 3600 * 10**9
-
-
-def write_old(path: Path, data: bytes) -> None:
-    """Write a file and date it an hour back, as documents that sat in the corpus for a while."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    os.utime(path, ns=(AN_HOUR_AGO_NS, AN_HOUR_AGO_NS))
 
 
 def run(tmp_path: Path, raw: Path) -> dict:
