@@ -98,6 +98,17 @@ def test_dead_early_worker_costs_no_document(tmp_path: Path, indexed_corpus: Pat
     assert entry["status"] == "extracted"
 
 
+def test_failed_fork_means_no_early_worker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    open_fds = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert EarlyWorker.start(str(tmp_path), str(tmp_path / "cache")) is None
+    if open_fds is not None:
+        assert len(os.listdir("/proc/self/fd")) == open_fds  # both socket ends closed
+
+
 def test_stage_process_leaves_no_process_behind(tmp_path: Path, indexed_corpus: Path) -> None:
     """The stage command as dvc runs it, in its own process group: when it exits, no process of
     the group is left (its early worker and pool are stopped and reaped), whether its early worker

@@ -44,13 +44,19 @@ class EarlyWorker:
 
     @classmethod
     def start(cls, input_dir: str, cache_dir: str) -> EarlyWorker | None:
-        """Fork the worker (it preloads the readers for ``input_dir`` at once); None without fork."""
+        """Fork the worker (it preloads the readers for ``input_dir`` at once); None without fork,
+        or when the fork fails (the pool then starts its workers, or reports why it cannot)."""
         if not hasattr(os, "fork"):
             return None
         import _socket  # what socket.socketpair calls; the socket module imports ~9 ms more
 
         ours, theirs = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_STREAM)
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # e.g. a process limit: an accelerator is not worth failing the stage for
+            ours.close()
+            theirs.close()
+            return None
         if pid == 0:
             ours.close()
             _child(theirs.detach(), input_dir, cache_dir)  # never returns
