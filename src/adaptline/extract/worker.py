@@ -1,10 +1,10 @@
 """Extraction of one document inside a worker process, and the pool that runs and polices them.
 
 Parsers of untrusted files can hang or balloon. Each worker is a plain ``multiprocessing``
-process with an address-space cap (RLIMIT_AS, on top of the space it inherits); the parent gives
-it one document at a time and kills it when the document runs past its deadline, then starts a
-fresh worker and goes on. A worker that dies (segfault, OOM kill) is reported for that document
-only.
+process (or the stage's early worker, see ``early.py``, policed the same way) with an
+address-space cap (RLIMIT_AS, on top of the space it inherits); the parent gives it one document
+at a time and kills it when the document runs past its deadline, then starts a fresh worker and
+goes on. A worker that dies (segfault, OOM kill) is reported for that document only.
 """
 
 from __future__ import annotations
@@ -174,9 +174,10 @@ def run_tasks(
     source = itertools.chain([first], source)
     exhausted = False
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    adopted = early.adopt(params) if early is not None else None
-    pool: list[Worker] = [adopted] if adopted is not None else []
+    pool: list[Worker] = []
     try:
+        if early is not None and (adopted := early.adopt(params)) is not None:
+            pool.append(adopted)
         while True:
             while not exhausted:
                 idle = next((index for index, worker in enumerate(pool) if worker.task is None), None)
