@@ -25,8 +25,8 @@ def run(tmp_path: Path, raw: Path, early: EarlyWorker | None = None, out: str = 
     return run_extract(raw, output, report, tmp_path / f"{out}-cache", PARAMS, early)
 
 
-def start(tmp_path: Path, raw: Path, out: str = "out") -> EarlyWorker:
-    early = EarlyWorker.start(str(raw), str(tmp_path / f"{out}-cache"))
+def start(tmp_path: Path, raw: Path) -> EarlyWorker:
+    early = EarlyWorker.start(str(raw), str(tmp_path / "out-cache"))
     assert early is not None
     return early
 
@@ -82,7 +82,7 @@ def test_unused_early_worker_is_killed(tmp_path: Path, indexed_corpus: Path) -> 
     early = start(tmp_path, indexed_corpus)
     report = run(tmp_path, indexed_corpus, early)
     assert report["totals"]["cache_misses"] == 0
-    assert early.process.exitcode == -9  # nothing to parse: discarded, and reaped
+    assert not early.adopted and early.process.exitcode == -9  # nothing to parse: discarded, and reaped
     with pytest.raises(ChildProcessError):
         os.waitpid(early.process.pid, os.WNOHANG)
 

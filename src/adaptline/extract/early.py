@@ -39,7 +39,7 @@ class EarlyWorker:
 
     def __init__(self, pid: int, fd: int) -> None:
         self.process = ForkedProcess(pid)
-        self._fd = fd
+        self._fd: int | None = fd  # None once handed to the pool or closed
         self.adopted = False
 
     @classmethod
@@ -71,7 +71,7 @@ class EarlyWorker:
         from adaptline.extract.worker import Worker
 
         self.adopted = True
-        connection = Connection(self._fd)
+        connection, self._fd = Connection(self._fd), None
         try:
             connection.send(params)
         except OSError:
@@ -83,12 +83,12 @@ class EarlyWorker:
 
     def discard(self) -> None:
         """Kill the worker if the pool never adopted it (a run with nothing to parse)."""
-        if self.adopted:
+        if self._fd is None:
             return
-        self.adopted = True
         self.process.kill()
         self.process.join()
         os.close(self._fd)
+        self._fd = None
 
 
 class ForkedProcess:
