@@ -61,7 +61,7 @@ def run_extract(
     root = Path(input_dir)
     if not root.is_dir():
         raise ExtractStageError(f"input folder {root} does not exist (set extract.input_dir in params.yaml)")
-    paths, unreadable_folders = list_files(root)
+    paths, not_read = list_files(root)
     workers = default_workers(params.workers)
     bar = progress_bar(total=len(paths), desc="extract")
     scan = _Scan(root, Path(cache_dir), params, bar)
@@ -76,10 +76,11 @@ def run_extract(
         bar.close()
         if early_worker is not None:
             early_worker.discard()
-    for rel, reason in unreadable_folders:  # accounted for like a file, so nothing goes missing silently
-        entry = {"path": rel, "status": "failed", "reason": reason, "doc_id": None, "kind": None, "n_records": 0}
+    for rel, status, reason in not_read:  # accounted for like a file, so nothing goes missing silently
+        entry = {"path": rel, "status": status, "reason": reason, "doc_id": None, "kind": None, "n_records": 0}
         scan.entries[rel] = entry
-        log.warning("failed: %s: %s", rel, reason)
+        if status == "failed":
+            log.warning("failed: %s: %s", rel, reason)
 
     blocks = [scan.lines[rel] for rel in scan.entries if rel in scan.lines]  # path order: the record order
     write_bytes(output_path, blocks)
