@@ -6,6 +6,8 @@ import argparse
 import gc
 import sys
 
+from adaptline.stage import run_stage
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -41,6 +43,6 @@ if __name__ == "__main__":
     # interpreter's shutdown collection does not walk them), saves ~15 % of a cached run's time.
     # Workers turn collection back on: parsers do make cycles.
     gc.disable()
-    exit_code = main()
+    exit_code = run_stage("extract", main)
     gc.freeze()
     sys.exit(exit_code)

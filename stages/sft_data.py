@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from adaptline.stage import run_stage
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -31,4 +33,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_stage("sft_data", main))

@@ -91,3 +91,38 @@ def test_every_param_section_is_used_by_a_stage():
             declared.add(name.split(".")[0])
     for section in _data():
         assert section in declared or "${" + section in dvc_text, f"no stage uses params section {section}"
+
+
+@pytest.mark.parametrize(
+    ("stage", "arguments", "key", "message"),
+    [
+        ("extract", ["--input-dir", "raw", "--output", "r.jsonl", "--report", "r.json", "--cache-dir", "c"],
+         ("extract", "timeout_s"), "extract: invalid params: extract.timeout_s: expected a number, got 'soon'"),
+        ("base", ["--train", "t.jsonl", "--output-dir", "m"],
+         ("base", "vocab_size"), "base: invalid params: base.vocab_size: expected an integer, got 'soon'"),
+    ],
+)  # fmt: skip
+def test_a_bad_params_value_ends_the_stage_with_one_line(tmp_path, stage, arguments, key, message):
+    """As after ``dvc exp run -S extract.timeout_s=soon``: the stage says which key, no traceback."""
+    import subprocess
+    import sys
+
+    params = yaml.safe_load(PARAMS_FILE.read_text(encoding="utf-8"))
+    params[key[0]][key[1]] = "soon"
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
+    (tmp_path / "raw").mkdir()
+    command = [sys.executable, str(REPO_ROOT / "stages" / f"{stage}.py"), *arguments, "--params", "params.yaml"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr.strip()) == (1, message)
+
+
+def test_run_stage_keeps_the_traceback_of_other_errors():
+    from adaptline.stage import run_stage
+
+    def broken() -> int:
+        raise ValueError("a bug, not a params value")
+
+    with pytest.raises(ValueError, match="a bug"):
+        run_stage("x", broken)
+    assert run_stage("x", lambda: None) == 0
+    assert run_stage("x", lambda: 3) == 3

@@ -1,0 +1,26 @@
+"""How a stage process ends. A params value the user must fix (a typo or a wrong type, often from
+``dvc exp run -S``) is one line on stderr and exit code 1, not a traceback. Any other error keeps
+its traceback: that is what a bug report needs.
+
+Standard library only: the extract stage imports this before it forks its early worker.
+"""
+
+from __future__ import annotations
+
+import sys
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing before that fork
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+def run_stage(name: str, main: Callable[[], int | None]) -> int:
+    """``main()``'s exit code (0 for None), or 1 after printing a params error as one line."""
+    try:
+        return main() or 0
+    except ValueError as error:
+        config = sys.modules.get("adaptline.config")  # not imported yet: it cannot be a ParamsError
+        if config is None or not isinstance(error, config.ParamsError):
+            raise
+        print(f"{name}: invalid params: {error}", file=sys.stderr)
+        return 1
