@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -119,3 +121,22 @@ def test_content_cache_counts_hits_and_misses(tmp_path):
     cache.put(key, {"records": [1, 2]})
     assert cache.get(key) == {"records": [1, 2]}
     assert cache.stats.to_dict() == {"hits": 1, "misses": 1}
+
+
+def test_import_without_hides_a_dependency_only_during_the_import(tmp_path, monkeypatch):
+    from adaptline.imports import import_without
+
+    guarded = "try:\n    import optional_dep\n    HAS = True\nexcept ImportError:\n    HAS = False\n"
+    (tmp_path / "library_a.py").write_text(guarded)
+    (tmp_path / "library_b.py").write_text(guarded)
+    (tmp_path / "optional_dep.py").write_text("VALUE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("library_a", "library_b", "optional_dep"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+
+    import_without("library_a", "optional_dep")
+    assert sys.modules["library_a"].HAS is False
+    assert "optional_dep" not in sys.modules  # the marker is gone: importable again
+    assert importlib.import_module("optional_dep").VALUE == 1
+    import_without("library_b", "optional_dep")  # already loaded: nothing is hidden
+    assert sys.modules["library_b"].HAS is True

@@ -106,16 +106,13 @@ def all_planted() -> list[str]:
     return [value for _, values in PLANTED.values() for value in values] + [META_NAME, "Johanna_Whitfield"]
 
 
-def test_params(tmp_path: Path, **changes) -> ScrubParams:
+def scrub_params(tmp_path: Path, **changes) -> ScrubParams:
     params = ScrubParams(
         workers=1,
         allow_list_file=str(REPO / "config/scrub/allow_list.txt"),
         deny_list_file=str(REPO / "config/scrub/deny_list.txt"),
     )
     return dataclasses.replace(params, **changes)
-
-
-test_params.__test__ = False  # a helper, not a test
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +124,7 @@ def scrubbed(tmp_path_factory: pytest.TempPathFactory) -> dict:
     for logger in loggers:
         logger.addHandler(handler)
     try:
-        result = run_scrub(tmp / "in.jsonl", tmp / "out.jsonl", tmp / "report.json", tmp / "cache", test_params(tmp))
+        result = run_scrub(tmp / "in.jsonl", tmp / "out.jsonl", tmp / "report.json", tmp / "cache", scrub_params(tmp))
     finally:
         for logger in loggers:
             logger.removeHandler(handler)
@@ -208,7 +205,7 @@ def test_report_counts(scrubbed: dict) -> None:
 
 def test_rerun_hits_cache_and_is_byte_identical(scrubbed: dict, tmp_path: Path) -> None:
     tmp = scrubbed["tmp"]
-    params = test_params(tmp_path)
+    params = scrub_params(tmp_path)
     again = run_scrub(tmp / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "report.json", tmp / "cache", params)
     assert again["cache"] == {"hits": 5, "misses": 0}
     assert (tmp_path / "out.jsonl").read_bytes() == (tmp / "out.jsonl").read_bytes()
@@ -230,7 +227,7 @@ def test_edited_detection_code_redoes_the_analyses(scrubbed: dict, tmp_path: Pat
     tmp = scrubbed["tmp"]
     monkeypatch.setattr(runner, "detection_code_hash", lambda: "edited")
     again = run_scrub(
-        tmp / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "report.json", tmp / "cache", test_params(tmp_path)
+        tmp / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "report.json", tmp / "cache", scrub_params(tmp_path)
     )
     assert again["cache"] == {"hits": 0, "misses": 5}
 
@@ -243,14 +240,14 @@ def test_numbered_and_typed_placeholders(tmp_path: Path) -> None:
         make_record("pdf", "Robert Brown signed.", chunk=0, doc="e" * 64),
     ]
     write_records(tmp_path / "in.jsonl", records)
-    run_scrub(tmp_path / "in.jsonl", tmp_path / "n.jsonl", tmp_path / "n.json", None, test_params(tmp_path))
+    run_scrub(tmp_path / "in.jsonl", tmp_path / "n.jsonl", tmp_path / "n.json", None, scrub_params(tmp_path))
     texts = [r.text for r in read_records(tmp_path / "n.jsonl")]
     assert texts == [
         "<PERSON_1> met <PERSON_2>.",
         "Later <PERSON_2> called <PERSON_1> again.",
         "<PERSON_1> signed.",  # numbering restarts per document
     ]
-    typed = test_params(tmp_path, placeholder="typed")
+    typed = scrub_params(tmp_path, placeholder="typed")
     run_scrub(tmp_path / "in.jsonl", tmp_path / "t.jsonl", tmp_path / "t.json", None, typed)
     assert next(r.text for r in read_records(tmp_path / "t.jsonl")) == "<PERSON> met <PERSON>."
 
@@ -268,7 +265,7 @@ def test_bad_inputs_bounded_and_reported(tmp_path: Path) -> None:
     ]
     write_records(tmp_path / "in.jsonl", records)
     started = time.perf_counter()
-    result = run_scrub(tmp_path / "in.jsonl", tmp_path / "o.jsonl", tmp_path / "r.json", None, test_params(tmp_path))
+    result = run_scrub(tmp_path / "in.jsonl", tmp_path / "o.jsonl", tmp_path / "r.json", None, scrub_params(tmp_path))
     assert time.perf_counter() - started < 30
     out = {r.chunk_index: r for r in read_records(tmp_path / "o.jsonl")}
     assert len(out) == 5 and result["records"]["dropped"] == 0
@@ -304,7 +301,7 @@ def test_engineering_strings_are_not_redacted(tmp_path: Path) -> None:
         "/**\n * @brief Queue bytes for transmission.\n */",
         "Channel: Q4 case; Maximum (degC): 104.87; Mean (degC): 98.05406667; Hottest (degC): 104.9",
     ]
-    analyzer = get_analyzer(test_params(tmp_path), ["Apollo"], [])
+    analyzer = get_analyzer(scrub_params(tmp_path), ["Apollo"], [])
     results = analyzer.analyze_texts([(text, "text") for text in jargon])
     leaked = {text: [text[s:e] for s, e, _, _ in r.spans] for text, r in zip(jargon, results, strict=True) if r.spans}
     assert leaked == {}
@@ -337,7 +334,7 @@ def test_structured_values_the_benchmark_once_missed(tmp_path: Path, text: str, 
     12-digit Maestro numbers after a payment word, military addresses written on one line."""
     from adaptline.scrub.runner import get_analyzer
 
-    (result,) = get_analyzer(test_params(tmp_path), [], []).analyze_texts([(text, "text")])
+    (result,) = get_analyzer(scrub_params(tmp_path), [], []).analyze_texts([(text, "text")])
     assert (value, entity) in {(text[s:e], t) for s, e, t, _ in result.spans}
 
 
@@ -359,7 +356,7 @@ def test_given_name_pairs_leave_jargon_alone(tmp_path: Path) -> None:
     are given names but also words, so "Max Vout" is not a name to this rule."""
     from adaptline.scrub.runner import get_analyzer
 
-    analyzer = get_analyzer(test_params(tmp_path), [], [])
+    analyzer = get_analyzer(scrub_params(tmp_path), [], [])
     text = "Max Vout 3.6 V; Mark Ripple on GPIOA; Will Trigger on the Schmitt input; Hall Effect probe; Tahir Ohm."
     assert analyzer._given_name_pairs(text) == []
     line = "Sign-off: Tahir Sezgin, Joost van Beeck."
@@ -387,7 +384,7 @@ def test_spec_table_column_labels_are_not_names(tmp_path: Path) -> None:
     assert runs("Reviewed by Max, Typ 3.3 V") == ["Max"]  # a comma: prose, not a header
     assert runs("Max\nUnit tests pass") == ["Max"]  # another line
 
-    analyzer = get_analyzer(test_params(tmp_path), [], [])
+    analyzer = get_analyzer(scrub_params(tmp_path), [], [])
     text = "Parameter Condition Min Typ Max Unit\nInput voltage 18 24 32 V\nApproved by Max Mustermann."
     [result] = analyzer.analyze_texts([(text, "text")])
     assert [text[s:e] for s, e, entity, _ in result.spans if entity == "PERSON"] == ["Max Mustermann"]
@@ -413,18 +410,18 @@ def test_names_found_with_and_without_the_ner_gate(tmp_path: Path, gate: bool) -
     from adaptline.scrub.runner import get_analyzer
 
     text = "Rail | 3.3 V | 1.2 A\nOwner | Crystal Whitfield | lab 4\nThe 74HC595 latches on the rising edge."
-    params = test_params(tmp_path, ner_name_segments_only=gate)
+    params = scrub_params(tmp_path, ner_name_segments_only=gate)
     (result,) = get_analyzer(params, [], []).analyze_texts([(text, "text")])
     assert {text[s:e] for s, e, t, _ in result.spans if t == "PERSON"} == {"Crystal Whitfield"}
 
 
 def test_patterns_mode_only_when_asked(tmp_path: Path) -> None:
     write_records(tmp_path / "in.jsonl", [make_record("pdf", "Mail ann.lee@example.com, SSN 078-05-1120.")])
-    broken = test_params(tmp_path, spacy_model="no_such_spacy_model_xyz")
+    broken = scrub_params(tmp_path, spacy_model="no_such_spacy_model_xyz")
     with pytest.raises(ScrubEngineError, match="patterns explicitly"):
         run_scrub(tmp_path / "in.jsonl", tmp_path / "o.jsonl", tmp_path / "r.json", None, broken)
     assert not (tmp_path / "o.jsonl").exists()
-    patterns = test_params(tmp_path, spacy_model="no_such_spacy_model_xyz", mode="patterns")
+    patterns = scrub_params(tmp_path, spacy_model="no_such_spacy_model_xyz", mode="patterns")
     report = run_scrub(tmp_path / "in.jsonl", tmp_path / "o.jsonl", tmp_path / "r.json", None, patterns)
     assert report["mode"] == "patterns" and report["model"] == {}
     text = next(read_records(tmp_path / "o.jsonl")).text
@@ -433,7 +430,7 @@ def test_patterns_mode_only_when_asked(tmp_path: Path) -> None:
 
 def test_process_pool_matches_single_process(scrubbed: dict, tmp_path: Path) -> None:
     tmp = scrubbed["tmp"]
-    pooled = test_params(tmp_path, workers=2, batch_size=2)
+    pooled = scrub_params(tmp_path, workers=2, batch_size=2)
     run_scrub(tmp / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "report.json", None, pooled)
     assert (tmp_path / "out.jsonl").read_bytes() == (tmp / "out.jsonl").read_bytes()
 
@@ -481,7 +478,7 @@ def test_extract_then_scrub_sample_corpus(tmp_path: Path) -> None:
     extract.run_extract(
         REPO / "data/sample", tmp_path / "ex.jsonl", tmp_path / "exr.json", tmp_path / "xc", extract.ExtractParams()
     )
-    params = test_params(
+    params = scrub_params(
         tmp_path,
         allow_list_file=str(REPO / "data/sample_allow_list.txt"),
         deny_list_file=str(REPO / "data/sample_deny_list.txt"),
@@ -498,3 +495,21 @@ def test_extract_then_scrub_sample_corpus(tmp_path: Path) -> None:
     output = (tmp_path / "sc.jsonl").read_text(encoding="utf-8")
     for term in samples.JARGON:
         assert output.count(term) == source.count(term), f"jargon {term!r} was redacted"
+
+
+def test_presidio_is_imported_without_transformers_which_stays_importable() -> None:
+    """presidio's optional Hugging Face engines would pull transformers and torchao into every
+    scrub run (~3.5 s, and torchao's warnings on stderr); this stage uses spaCy NER only."""
+    import subprocess
+    import sys
+
+    code = (
+        "import importlib.util, sys\n"
+        "import adaptline.scrub.engine\n"
+        "assert 'presidio_analyzer' in sys.modules\n"
+        "assert 'transformers' not in sys.modules, 'presidio pulled transformers in'\n"
+        "assert importlib.util.find_spec('transformers') is not None\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "torchao" not in done.stderr

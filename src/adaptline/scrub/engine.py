@@ -439,7 +439,7 @@ _DECIMAL = re.compile(r"\d{1,4}\.\d+")  # a measured value (98.05406667), not a 
 _PHONE_MEMO_SIZE = 100_000  # remembered candidate strings per process (cleared when full)
 
 
-def _candidate_phone_recognizer_class():  # presidio is imported lazily (it pulls in transformers)
+def _candidate_phone_recognizer_class():  # made on first use: phonenumbers only where phones are scrubbed
     import phonenumbers
     from presidio_analyzer import EntityRecognizer
     from presidio_analyzer.predefined_recognizers import PhoneRecognizer

@@ -13,8 +13,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import regex as re
-from presidio_analyzer import EntityRecognizer, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from adaptline.imports import import_without
+
+# presidio_analyzer imports its optional Hugging Face engines at import time, and with them
+# transformers, which loads torchao (with warnings on stderr): ~3.5 s of every scrub run, for
+# engines this stage never uses (it runs spaCy NER and its own recognizers).
+import_without("presidio_analyzer", "transformers")
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult  # noqa: E402
+from presidio_analyzer.nlp_engine import NlpArtifacts  # noqa: E402
 
 Validator = Callable[[str, str, int, int], bool]  # (value, text, start, end) -> keep?
 

@@ -9,32 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import sys
 from typing import Any
 
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import Chunk, Extraction
+from adaptline.imports import import_without
 from adaptline.records import Location
 
-
-def _import_openpyxl_without_numpy() -> None:
-    """Import openpyxl with numpy hidden, unless numpy is already loaded.
-
-    openpyxl imports numpy only so that numpy numbers can be written to cells; a workbook read
-    from bytes never holds one. numpy was ~70 of openpyxl's ~170 ms import, paid by each worker
-    that meets its first spreadsheet (the critical path of a run that adds one .xlsx). The entry
-    is removed afterwards, so anything else in the process still imports numpy normally.
-    """
-    if "numpy" in sys.modules or "openpyxl" in sys.modules:
-        return
-    sys.modules["numpy"] = None  # type: ignore[assignment]  # the import system's "not installed"
-    try:
-        import openpyxl  # noqa: F401
-    finally:
-        del sys.modules["numpy"]
-
-
-_import_openpyxl_without_numpy()
+# openpyxl imports numpy only so that numpy numbers can be written to cells; a workbook read from
+# bytes never holds one. numpy was ~70 of openpyxl's ~170 ms import, paid by each worker that meets
+# its first spreadsheet (the critical path of a run that adds one .xlsx).
+import_without("openpyxl", "numpy")
 
 import openpyxl  # noqa: E402
 from openpyxl.utils import get_column_letter, range_boundaries  # noqa: E402
