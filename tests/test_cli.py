@@ -74,7 +74,7 @@ def test_trace_errors_are_clear(capsys, repo):
     assert code == 2 and "not in the lineage of any artifact" in err
     with pytest.raises(SystemExit) as exit_info:
         main(["trace", "--repo-root", str(repo)])
-    assert exit_info.value.code == 2 and "exactly one of ARTIFACT or --doc" in capsys.readouterr().err
+    assert exit_info.value.code == 2 and "exactly one of ARTIFACT, --doc PATH or --sha256" in capsys.readouterr().err
     code, _, err = cli(capsys, repo.parent, "trace", "cpt/all")
     assert code == 2 and "no params.yaml" in err
 
@@ -193,3 +193,44 @@ def test_verify_upstream_code_change_with_identical_outputs_is_a_note(capsys, re
     lock_path.write_text(yaml.safe_dump(lock))
     code, out, _ = cli(capsys, repo, "verify", "cpt/all")
     assert code == 1 and "dvc.lock scrub out data/scrubbed/records.jsonl changed since lineage was written" in out
+
+
+def test_trace_a_copy_outside_the_corpus_and_a_sha256(capsys, repo, tmp_path):
+    """An auditor holding a copy (an attachment, a download) asks which models its bytes reached."""
+    import hashlib
+
+    original = repo / "data/sample/reviews/r1.docx"
+    copy = tmp_path / "attachment.docx"
+    shutil.copyfile(original, copy)
+    sha = hashlib.sha256(original.read_bytes()).hexdigest()
+    code, out, _ = cli(capsys, repo, "trace", "--doc", str(copy), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["by_content"] is True and data["sha256"] == sha
+    hows = {
+        document["document"]: {entry["artifact"]: entry["how"] for entry in document["artifacts"]}
+        for document in data["documents"]
+    }
+    assert hows == {  # the fake corpus holds the same bytes twice: both paths are answered
+        "reviews/r1.docx": {"cpt/all": "trained_on", "cpt/firmware": "filtered_by_adapter", "sft/all": "trained_on"},
+        "reviews/r1_copy.docx": dict.fromkeys(["cpt/all", "cpt/firmware", "sft/all"], "duplicate"),
+    }
+    code, out, _ = cli(capsys, repo, "trace", "--sha256", sha[:12].upper())
+    assert code == 0 and out.startswith(f"sha256 {sha}: 2 corpus paths hold it.\ndata/sample/reviews/r1.docx")
+    assert "cpt/all: trained on (2/2 chunks)" in out
+    assert "cpt/all: dropped as duplicate: file identical to reviews/r1.docx" in out
+
+    code, _, err = cli(capsys, repo, "trace", "--sha256", "12ab")
+    assert code == 2 and "'12ab' is not a sha256 (8 to 64 hex digits)" in err
+    stranger = tmp_path / "stranger.docx"
+    stranger.write_bytes(b"never seen")
+    code, _, err = cli(capsys, repo, "trace", "--doc", str(stranger))
+    assert code == 2 and "is in no artifact's lineage by path, and no artifact's lineage holds a document" in err
+
+
+def test_output_into_a_closed_pipe_ends_quietly(repo):
+    """``adaptline trace ... | head -1``: no BrokenPipeError traceback once the reader has gone."""
+    command = [sys.executable, "-m", "adaptline.cli", "trace", "cpt/all", "--repo-root", str(repo)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # long before the command prints anything
+    assert process.wait(timeout=120) == 141
+    assert process.stderr.read() == b""

@@ -2,6 +2,7 @@
 
     adaptline trace cpt/all              source documents behind an artifact
     adaptline trace --doc PATH           every artifact a document reached, and how
+    adaptline trace --sha256 DIGEST      the same, for the document with these bytes
     adaptline verify cpt/all [--max-level internal]
     adaptline report [--output reports/index.html]
 
@@ -12,12 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 EXIT_FAILED = 1  # verify found a problem
 EXIT_ERROR = 2  # bad arguments or unreadable pipeline state
+EXIT_BROKEN_PIPE = 141  # the reader of stdout went away (`| head`): as a shell reports a SIGPIPE death
 PRODUCER = "https://github.com/adaptline/adaptline"
 
 
@@ -38,7 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
         "or with --doc every artifact a document reached and how.",
     )
     trace.add_argument("artifact", nargs="?", help="artifact name (cpt/all) or folder (models/cpt/all)")
-    trace.add_argument("--doc", metavar="PATH", help="a source document (relative to the corpus folder, or any path)")
+    trace.add_argument(
+        "--doc",
+        metavar="PATH",
+        help="a source document (relative to the corpus folder, or any path); a file outside the corpus (a copy, an "
+        "attachment) is matched by its bytes",
+    )
+    trace.add_argument("--sha256", metavar="DIGEST", help="a document's sha256 (its doc id), or its first 8+ digits")
     trace.add_argument(
         "--format", choices=("text", "json", "openlineage"), default="text",
         help="openlineage: an OpenLineage RunEvent (JSON) for ARTIFACT; nothing is sent",
@@ -84,18 +93,21 @@ def main(argv: list[str] | None = None) -> int:
     except (LineageError, LockError, ParamsError, ValueError) as error:
         print(f"adaptline {args.command}: error: {error}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:  # output piped into `head` and the like, which stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush cannot fail again
+        return EXIT_BROKEN_PIPE
 
 
 def _trace(parser: argparse.ArgumentParser, repo: Any, args: argparse.Namespace) -> int:
-    from adaptline.lineage.trace import openlineage_event, trace_artifact, trace_document
+    from adaptline.lineage.trace import openlineage_event, trace_artifact, trace_content, trace_file
 
-    if (args.artifact is None) == (args.doc is None):
-        parser.error("trace: give exactly one of ARTIFACT or --doc PATH")
-    if args.doc is not None:
+    if sum(given is not None for given in (args.artifact, args.doc, args.sha256)) != 1:
+        parser.error("trace: give exactly one of ARTIFACT, --doc PATH or --sha256 DIGEST")
+    if args.doc is not None or args.sha256 is not None:
         if args.format == "openlineage":
             parser.error("trace: --format openlineage needs an ARTIFACT")
-        result = trace_document(repo, args.doc)
-        _emit(result, args.json or args.format == "json", _document_text)
+        result = trace_file(repo, args.doc) if args.doc is not None else trace_content(repo, args.sha256)
+        _emit(result, args.json or args.format == "json", _content_text if "documents" in result else _document_text)
         return 0
     name = repo.resolve(args.artifact)
     if args.format == "openlineage":
@@ -163,6 +175,14 @@ def _artifact_text(data: dict[str, Any]) -> str:
     for doc in data["excluded"]:
         lines.append(f"  {doc['path']}  [{doc['kind'] or '?'}] {doc['reason']}: {doc['detail']}")
     return "\n".join(line for line in lines if line)
+
+
+def _content_text(data: dict[str, Any]) -> str:
+    paths = len(data["documents"])
+    where = f"{paths} corpus paths hold" if paths > 1 else "the corpus holds"
+    head = f"{data['query']} is in no lineage by path; {where} its bytes" if data.get("by_content") else where + " it"
+    lines = [f"sha256 {data['sha256']}: {head}."]
+    return "\n".join([*lines, *(_document_text(document) for document in data["documents"])])
 
 
 def _document_text(data: dict[str, Any]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,52 @@ def trace_document(repo: Repo, path: str) -> dict[str, Any]:
         "unchanged": current == recorded_sha if current else None,
         "artifacts": reached,
     }
+
+
+_SHA256_PREFIX = re.compile(r"[0-9a-f]{8,64}")
+
+
+def documents_with_sha256(repo: Repo, digest: str) -> tuple[str, list[str]]:
+    """(sha256, corpus paths of the documents with those bytes), from a sha256 or its first 8+
+    hex digits. Identical files at several paths are all returned."""
+    digest = digest.strip().lower()
+    if not _SHA256_PREFIX.fullmatch(digest):
+        raise LineageError(f"{digest!r} is not a sha256 (8 to 64 hex digits)")
+    found: dict[str, set[str]] = {}
+    for lineage in repo.all_lineages().values():
+        data = lineage["training_data"]
+        for doc in (*data["documents"], *data["excluded"]):
+            if doc["sha256"] and doc["sha256"].startswith(digest):
+                found.setdefault(doc["sha256"], set()).add(doc["path"])
+    if not found:
+        raise LineageError(f"no artifact's lineage holds a document with sha256 {digest}")
+    if len(found) > 1:
+        raise LineageError(f"sha256 prefix {digest} matches {len(found)} different documents; give more digits")
+    ((sha, paths),) = found.items()
+    return sha, sorted(paths)
+
+
+def trace_content(repo: Repo, digest: str, query: str | None = None) -> dict[str, Any]:
+    """Every corpus document with these bytes, each traced as by ``trace_document``: for a file an
+    auditor holds outside the corpus (a copy, an attachment), or a sha256 from a record."""
+    sha, paths = documents_with_sha256(repo, digest)
+    return {"query": query or digest, "sha256": sha, "documents": [trace_document(repo, path) for path in paths]}
+
+
+def trace_file(repo: Repo, path: str) -> dict[str, Any]:
+    """``trace_document`` for a path in the lineage; for any other existing file (a copy outside
+    the corpus, or a document added since the last run), ``trace_content`` of its bytes, marked
+    ``"by_content": True``."""
+    try:
+        return trace_document(repo, path)
+    except LineageError:
+        file = Path(path)
+        if not file.is_file():
+            raise
+    try:
+        return {"by_content": True, **trace_content(repo, sha256_file(file), query=path)}
+    except LineageError as error:
+        raise LineageError(f"{path} is in no artifact's lineage by path, and {error}") from None
 
 
 def openlineage_event(repo: Repo, name: str, producer: str) -> dict[str, Any]:
