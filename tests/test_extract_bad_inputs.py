@@ -271,7 +271,7 @@ def test_missing_input_folder_is_a_pipeline_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX links, pipes and byte file names")
-def test_entries_that_are_not_files_are_reported_not_lost(tmp_path: Path) -> None:
+def test_entries_that_are_not_files_are_reported_not_lost(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     raw, elsewhere = tmp_path / "raw", tmp_path / "elsewhere"
     (raw / "sub").mkdir(parents=True)
     elsewhere.mkdir()
@@ -279,12 +279,14 @@ def test_entries_that_are_not_files_are_reported_not_lost(tmp_path: Path) -> Non
     (elsewhere / "b.c").write_bytes(b"int b;\n")
     (raw / "linked").symlink_to(elsewhere, target_is_directory=True)
     (raw / "to_a.c").symlink_to(raw / "sub/b.c")  # the target does not exist
+    (raw / "two\nlines.c").symlink_to(raw / "sub/b.c")
     os.mkfifo(raw / "pipe.c")  # reading it would block the stage forever
     (raw / os.fsdecode(b"caf\xe9.c")).write_bytes(b"int c;\n")  # a Latin-1 name from an old share
     (raw / os.fsdecode(b"Pr\xfcfung")).mkdir()
     (raw / os.fsdecode(b"Pr\xfcfung") / "d.c").write_bytes(b"int d;\n")
 
-    report = run_extract(raw, tmp_path / "r.jsonl", tmp_path / "report.json", tmp_path / "cache", ExtractParams())
+    with caplog.at_level("WARNING", logger="adaptline.extract"):
+        report = run_extract(raw, tmp_path / "r.jsonl", tmp_path / "report.json", tmp_path / "cache", ExtractParams())
     entries = {entry["path"]: (entry["status"], entry["reason"]) for entry in report["files"]}
     not_utf8 = "name is not valid UTF-8 (DVC cannot track it either; rename it, e.g. with convmv): not extracted"
     linked = "link to a folder: not followed (DVC does not track what it links to either); not extracted"
@@ -292,11 +294,15 @@ def test_entries_that_are_not_files_are_reported_not_lost(tmp_path: Path) -> Non
         "sub/a.c": ("extracted", ""),
         "linked/": ("skipped", linked),
         "to_a.c": ("failed", "broken link (its target is missing): not extracted"),
+        "two\nlines.c": ("failed", "broken link (its target is missing): not extracted"),
         "pipe.c": ("skipped", "not a regular file (named pipe): not extracted"),
         "caf\\xe9.c": ("failed", not_utf8),
         "Pr\\xfcfung/": ("failed", not_utf8),
     }  # fmt: skip
     json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))  # written, and valid UTF-8
+    failures = [record.getMessage() for record in caplog.records]
+    assert len(failures) == 4 and all("\n" not in message for message in failures)  # one line per file
+    assert "failed: two\\nlines.c: broken link (its target is missing): not extracted" in failures
 
 
 def test_file_changed_between_hashing_and_parsing_is_not_cached(tmp_path: Path) -> None:

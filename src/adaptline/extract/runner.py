@@ -80,7 +80,7 @@ def run_extract(
         entry = {"path": rel, "status": status, "reason": reason, "doc_id": None, "kind": None, "n_records": 0}
         scan.entries[rel] = entry
         if status == "failed":
-            log.warning("failed: %s: %s", rel, reason)
+            log.warning("failed: %s: %s", _one_line(rel), reason)
 
     blocks = [scan.lines[rel] for rel in scan.entries if rel in scan.lines]  # path order: the record order
     write_bytes(output_path, blocks)
@@ -194,7 +194,7 @@ class _Scan:
         if sniffed.kind is None:
             entry.update(status="failed" if sniffed.failed else "skipped", reason=sniffed.reason)
             if sniffed.failed:
-                log.warning("failed: %s: %s", rel, sniffed.reason)
+                log.warning("failed: %s: %s", _one_line(rel), sniffed.reason)
             return None
         entry.update(kind=sniffed.kind, reason=sniffed.note)
         return sha, sniffed.kind, from_index
@@ -231,7 +231,7 @@ class _Scan:
         entry = self.entries[rel]
         if rendered["status"] != "extracted":
             entry.update(status="failed", reason=_join(entry["reason"], rendered["reason"]))
-            log.warning("failed: %s: %s", rel, entry["reason"])
+            log.warning("failed: %s: %s", _one_line(rel), entry["reason"])
             return
         self.lines[rel] = rendered["lines"]
         entry.update(status="extracted", reason=_join(entry["reason"], *rendered["notes"]))
@@ -248,6 +248,11 @@ class _Scan:
         entry = json.dumps(header).encode() + b"\n" + lines
         self.rendered_cache.put_bytes(self._rendered_key(rel, self.keys[rel]), entry)
         return {**header, "lines": lines}
+
+
+def _one_line(rel: str) -> str:
+    """A path as the log shows it: one line per file, even for a name holding a newline."""
+    return rel if rel.isprintable() else rel.encode("unicode_escape").decode("ascii")
 
 
 def _unreadable(error: OSError) -> str:
