@@ -511,3 +511,57 @@ def test_pptx_slide_footers_recorded_once_and_slide_numbers_dropped() -> None:
         ("body", 2, "# Status 2"),
         ("footer", None, "DR-0042 · prepared by Erika Mustermann"),
     ]
+
+
+_MAIN_TYPES = {  # the main part's content type of the plain .docx/.pptx/.xlsx the builders write
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+}
+_VARIANTS = {  # extension -> (kind, its main part's content type), as Office writes them
+    ".docm": ("docx", "application/vnd.ms-word.document.macroEnabled.main+xml"),
+    ".dotx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"),
+    ".dotm": ("docx", "application/vnd.ms-word.template.macroEnabledTemplate.main+xml"),
+    ".pptm": ("pptx", "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml"),
+    ".ppsx": ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml"),
+    ".ppsm": ("pptx", "application/vnd.ms-powerpoint.slideshow.macroEnabled.main+xml"),
+    ".potx": ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"),
+    ".potm": ("pptx", "application/vnd.ms-powerpoint.template.macroEnabled.main+xml"),
+    ".xlsm": ("xlsx", "application/vnd.ms-excel.sheet.macroEnabled.main+xml"),
+    ".xltx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml"),
+    ".xltm": ("xlsx", "application/vnd.ms-excel.template.macroEnabled.main+xml"),
+}
+
+
+def _with_main_type(data: bytes, old: str, new: str) -> bytes:
+    import zipfile
+
+    source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                assert old.encode() in content
+                content = content.replace(old.encode(), new.encode())
+            archive.writestr(info, content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("extension", sorted(_VARIANTS))
+def test_macro_enabled_files_templates_and_slide_shows_read_like_their_plain_kind(extension: str) -> None:
+    """.docm/.dotx/.pptm/.ppsx/.xlsm...: the same package under another main content type, which
+    python-docx's Document() and python-pptx's Presentation() refuse."""
+    kind, content_type = _VARIANTS[extension]
+    plain = {"docx": make_docx, "pptx": make_pptx, "xlsx": make_xlsx}[kind]()
+    variant = _with_main_type(plain, _MAIN_TYPES[kind], content_type)
+    assert sniff(variant, f"doc{extension}") == sniff(plain, f"doc.{kind}")  # same kind, no mismatch note
+    texts = [[(c.location, c.text) for c in READERS[kind].read(data, PARAMS).chunks] for data in (plain, variant)]
+    assert texts[0] and texts[1] == texts[0]
+
+
+def test_an_office_package_of_another_kind_is_refused_with_its_content_type() -> None:
+    from adaptline.extract.readers import ExtractError
+
+    glossary = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.glossary+xml"
+    with pytest.raises(ExtractError, match=r"not a Word document \(main part of type .*glossary\+xml\)"):
+        READERS["docx"].read(_with_main_type(make_docx(), _MAIN_TYPES["docx"], glossary), PARAMS)

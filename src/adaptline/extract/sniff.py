@@ -7,7 +7,16 @@ import struct
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-EXTENSION_KINDS = {".docx": "docx", ".pptx": "pptx", ".xlsx": "xlsx", ".pdf": "pdf", ".c": "c", ".h": "c"}
+# Macro-enabled files, templates and slide shows are the same packages as .docx/.pptx/.xlsx under
+# another main content type: read by the same readers (macros are neither run nor extracted).
+EXTENSION_KINDS = {
+    **dict.fromkeys((".docx", ".docm", ".dotx", ".dotm"), "docx"),
+    **dict.fromkeys((".pptx", ".pptm", ".potx", ".potm", ".ppsx", ".ppsm"), "pptx"),
+    **dict.fromkeys((".xlsx", ".xlsm", ".xltx", ".xltm"), "xlsx"),
+    ".pdf": "pdf",
+    ".c": "c",
+    ".h": "c",
+}
 _ZIP_MARKERS = {"word/document.xml": "docx", "ppt/presentation.xml": "pptx", "xl/workbook.xml": "xlsx"}
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _PDF_SEARCH_BYTES = 1024  # the PDF header may follow a little junk

@@ -11,18 +11,33 @@ import io
 import re
 from dataclasses import dataclass, field
 
-import docx
+import docx  # noqa: F401  (registers python-docx's part types, used by Package.open below)
 from docx.document import Document
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.part import PartFactory
 from docx.oxml.ns import qn
+from docx.package import Package
+from docx.parts.document import DocumentPart
 from docx.styles import BabelFish
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from adaptline.extract.params import ExtractParams
-from adaptline.extract.readers.base import Chunk, Extraction, markdown_table, split_text
+from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, markdown_table, split_text
 from adaptline.records import Location
 
 _HEADING = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+# The main part's content type of a document, macro-enabled document, template, macro-enabled
+# template (.docx/.docm/.dotx/.dotm). python-docx's Document() takes the first only; the body is
+# the same in all four, so they are read as one.
+_WORD_MAIN_TYPES = (
+    CT.WML_DOCUMENT_MAIN,
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+)
+for _content_type in _WORD_MAIN_TYPES:
+    PartFactory.part_type_for.setdefault(_content_type, DocumentPart)
 
 
 @dataclass
@@ -35,7 +50,10 @@ class DocxReader:
     """Registered in ``READERS`` (readers/__init__.py), which holds its kind and version."""
 
     def read(self, data: bytes, params: ExtractParams) -> Extraction:
-        document = docx.Document(io.BytesIO(data))
+        part = Package.open(io.BytesIO(data)).main_document_part
+        if part.content_type not in _WORD_MAIN_TYPES:
+            raise ExtractError(f"not a Word document (main part of type {part.content_type})")
+        document = part.document
         chunks = [Chunk(Location(part="header"), text) for text in _running_texts(document, "header")]
         for section in _sections(document):
             for piece in split_text("\n\n".join(section.blocks), params.max_chunk_chars):

@@ -13,13 +13,17 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from pptx import Presentation
+import pptx  # noqa: F401  (registers python-pptx's part types, used by Package.open below)
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.opc.constants import CONTENT_TYPE as CT
+from pptx.opc.package import PartFactory
+from pptx.package import Package
+from pptx.parts.presentation import PresentationPart
 from pptx.shapes.base import BaseShape
 from pptx.shapes.placeholder import NotesSlidePlaceholder
 
 from adaptline.extract.params import ExtractParams
-from adaptline.extract.readers.base import Chunk, Extraction, markdown_table, split_text
+from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, markdown_table, split_text
 from adaptline.records import Location
 
 _TITLE_TYPES = {"title", "ctrTitle"}
@@ -27,6 +31,19 @@ _BULLET_TYPES = {"body", "obj", None}  # None: a placeholder without a type attr
 _RUNNING_TYPES = {"ftr", "dt", "sldNum", "hdr"}  # footer, date, slide number: kept out of slide text
 _PML = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _PLACEHOLDER_PATH = f"{_PML}nvPr/{_PML}ph"
+# Main part content types of a presentation, slide show and template, each also macro-enabled
+# (.pptx/.pptm/.ppsx/.ppsm/.potx/.potm). python-pptx's Presentation() takes the first two only;
+# the slides are the same in all six, so they are read as one.
+_POWERPOINT_MAIN_TYPES = (
+    CT.PML_PRESENTATION_MAIN,
+    CT.PML_PRES_MACRO_MAIN,
+    CT.PML_SLIDESHOW_MAIN,
+    "application/vnd.ms-powerpoint.slideshow.macroEnabled.main+xml",
+    CT.PML_TEMPLATE_MAIN,
+    "application/vnd.ms-powerpoint.template.macroEnabled.main+xml",
+)
+for _content_type in _POWERPOINT_MAIN_TYPES:
+    PartFactory.part_type_for.setdefault(_content_type, PresentationPart)
 
 Position = tuple[int, int]
 
@@ -35,7 +52,10 @@ class PptxReader:
     """Registered in ``READERS`` (readers/__init__.py), which holds its kind and version."""
 
     def read(self, data: bytes, params: ExtractParams) -> Extraction:
-        presentation = Presentation(io.BytesIO(data))
+        part = Package.open(io.BytesIO(data)).main_document_part
+        if part.content_type not in _POWERPOINT_MAIN_TYPES:
+            raise ExtractError(f"not a PowerPoint presentation (main part of type {part.content_type})")
+        presentation = part.presentation
         layouts: dict[int, dict[int, Position]] = {}
         chunks: list[Chunk] = []
         footers: dict[str, None] = {}  # distinct slide footer texts, in first-seen order
