@@ -565,3 +565,66 @@ def test_an_office_package_of_another_kind_is_refused_with_its_content_type() ->
     glossary = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.glossary+xml"
     with pytest.raises(ExtractError, match=r"not a Word document \(main part of type .*glossary\+xml\)"):
         READERS["docx"].read(_with_main_type(make_docx(), _MAIN_TYPES["docx"], glossary), PARAMS)
+
+
+def _docx_with_body_xml(paragraphs: list[str], cell_paragraph: str) -> bytes:
+    """A .docx whose body paragraphs (and one table cell's) are the given ``w:p`` inner XML."""
+    from docx.oxml import parse_xml
+
+    namespaces = (
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"'
+    )
+    document = docx.Document()
+    body = document.element.body
+    for inner in paragraphs:
+        body.insert(len(body) - 1, parse_xml(f"<w:p {namespaces}>{inner}</w:p>"))  # before w:sectPr
+    cell = document.add_table(rows=1, cols=1).cell(0, 0)
+    cell._tc.remove(cell._tc.p_lst[0])
+    cell._tc.append(parse_xml(f"<w:p {namespaces}>{cell_paragraph}</w:p>"))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_docx_text_with_tracked_changes_content_controls_and_text_boxes() -> None:
+    """Word's view with changes accepted: python-docx's Paragraph.text lost all of these."""
+    run = '<w:r><w:t xml:space="preserve">{}</w:t></w:r>'.format
+    when = 'w:author="A. Reviewer" w:date="2024-05-02T10:00:00Z"'
+    box = (
+        '<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>'
+        f"<w:p>{run('Label: VBUS 48 V')}</w:p><w:p>{run('Fuse F1 10 A')}</w:p>"
+        "</w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>"
+        f"<w:txbxContent><w:p>{run('Label: VBUS 48 V')}</w:p><w:p>{run('Fuse F1 10 A')}</w:p></w:txbxContent>"
+        "</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    )
+    data = _docx_with_body_xml(
+        [
+            run("The rail is ")
+            + f'<w:del w:id="1" {when}><w:r><w:delText>12 V</w:delText></w:r></w:del>'
+            + f'<w:ins w:id="2" {when}>{run("24 V")}</w:ins>'
+            + run(" nominal."),
+            run("Moved: ")
+            + f'<w:moveFrom w:id="3" {when}>{run("old place")}</w:moveFrom>'
+            + f'<w:moveTo w:id="4" {when}>{run("new place")}</w:moveTo>',
+            run("Document number: ")
+            + '<w:sdt><w:sdtPr><w:alias w:val="Number"/></w:sdtPr>'
+            + f"<w:sdtContent>{run('PSU-DR-012')}</w:sdtContent></w:sdt>"
+            + f'<w:fldSimple w:instr=" PAGE ">{run("3")}</w:fldSimple>'
+            + f'<w:smartTag w:element="place">{run(" Munich")}</w:smartTag>'
+            + f'<w:hyperlink w:anchor="spec">{run(" see SPEC-7")}</w:hyperlink>',
+            run("Figure 2:") + box,
+        ],
+        cell_paragraph=run("Limit ") + f'<w:ins w:id="5" {when}>{run("85 °C")}</w:ins>',
+    )
+    [body] = [chunk.text for chunk in READERS["docx"].read(data, PARAMS).chunks]
+    assert body == (
+        "The rail is 24 V nominal.\n\n"
+        "Moved: new place\n\n"
+        "Document number: PSU-DR-0123 Munich see SPEC-7\n\n"
+        "Figure 2:\n\n"
+        "Label: VBUS 48 V\nFuse F1 10 A\n\n"  # the text box once, not its VML fallback copy too
+        "| Limit 85 °C |\n|---|"
+    )

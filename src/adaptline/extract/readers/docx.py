@@ -16,6 +16,7 @@ from docx.document import Document
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.part import PartFactory
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.package import Package
 from docx.parts.document import DocumentPart
 from docx.styles import BabelFish
@@ -27,6 +28,9 @@ from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, mark
 from adaptline.records import Location
 
 _HEADING = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
+_RUN, _PARAGRAPH, _TEXT_BOX = qn("w:r"), qn("w:p"), qn("w:txbxContent")
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_NOT_SHOWN = {qn("w:del"), qn("w:moveFrom"), qn("w:pPr"), qn("w:rPr"), _FALLBACK}  # never hold shown text
 # The main part's content type of a document, macro-enabled document, template, macro-enabled
 # template (.docx/.docm/.dotx/.dotm). python-docx's Document() takes the first only; the body is
 # the same in all four, so they are read as one.
@@ -70,14 +74,20 @@ def _sections(document: Document) -> list[_Section]:
     sections = [_Section(heading_path=())]
     stack: list[tuple[int, str]] = []  # (level, title) of the open headings
     counters: dict[tuple[str, int], int] = {}  # item numbers of the list being read; empty outside lists
+    boxes: list[str] = []  # text boxes of the last paragraph: their own flow, placed after it
     for block in _body_blocks(document):
+        if boxes:
+            sections[-1].blocks.extend(boxes)
+            boxes = []
+            counters.clear()  # a list after a text box starts a new block
         if isinstance(block, Table):
             counters.clear()
             table = markdown_table(_table_rows(block))
             if table:
                 sections[-1].blocks.append(table)
             continue
-        text = block.text.strip()
+        boxes = _text_boxes(block._p)
+        text = paragraph_text(block._p).strip()
         if not text:
             continue
         style = styles.of(block)
@@ -98,7 +108,43 @@ def _sections(document: Document) -> list[_Section]:
             sections[-1].blocks[-1] += "\n" + line  # one list stays one block
         else:
             sections[-1].blocks.append(line)
+    sections[-1].blocks.extend(boxes)
     return [section for section in sections if section.blocks]
+
+
+def paragraph_text(paragraph: BaseOxmlElement) -> str:
+    """A ``w:p``'s text as Word shows it with tracked changes accepted.
+
+    python-docx's ``Paragraph.text`` reads only the runs and hyperlinks directly under the
+    paragraph, so it loses tracked insertions (``w:ins``), moved-in text, inline content controls
+    (the filled-in fields of a form template), simple fields and smart tags. Here every run under
+    the paragraph counts, in document order, except deleted and moved-away text and the fallback
+    copy of alternate content.
+    """
+    pieces: list[str] = []
+
+    def visit(element: BaseOxmlElement) -> None:
+        for child in element.iterchildren():
+            if child.tag == _RUN:
+                pieces.append(child.text)  # CT_R.text: w:t, tabs, breaks; not drawings or field codes
+            elif isinstance(child.tag, str) and child.tag not in _NOT_SHOWN:
+                visit(child)
+
+    visit(paragraph)
+    return "".join(pieces)
+
+
+def _text_boxes(paragraph: BaseOxmlElement) -> list[str]:
+    """The text of each text box anchored in a paragraph (drawing or VML), once each."""
+    boxes = []
+    for box in paragraph.iter(_TEXT_BOX):
+        if any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors()):
+            continue  # the VML copy of a DrawingML text box, for older readers
+        lines = [paragraph_text(child).strip() for child in box.iterchildren(_PARAGRAPH)]
+        text = "\n".join(line for line in lines if line)
+        if text:
+            boxes.append(text)
+    return boxes
 
 
 def _list_line(text: str, info: tuple[str, int, bool], counters: dict[tuple[str, int], int]) -> str:
@@ -165,7 +211,7 @@ def _table_rows(table: Table) -> list[list[str]]:
             if id(cell._tc) in seen:  # a horizontally merged cell repeats; keep it once
                 continue
             seen.add(id(cell._tc))
-            cells.append(cell.text)
+            cells.append("\n".join(paragraph_text(p._p) for p in cell.paragraphs))
         rows.append(cells)
     return rows
 
@@ -222,7 +268,7 @@ def _running_texts(document: Document, which: str) -> list[str]:
             part = getattr(section, attribute)
             if part.is_linked_to_previous and attribute != which:
                 continue
-            lines = [p.text.strip() for p in part.paragraphs if p.text.strip()]
+            lines = [paragraph_text(p._p).strip() for p in part.paragraphs]
             lines += [markdown_table(_table_rows(t)) for t in part.tables]
             text = "\n".join(line for line in lines if line)
             if text and text not in texts:
