@@ -628,3 +628,99 @@ def test_docx_text_with_tracked_changes_content_controls_and_text_boxes() -> Non
         "Label: VBUS 48 V\nFuse F1 10 A\n\n"  # the text box once, not its VML fallback copy too
         "| Limit 85 °C |\n|---|"
     )
+
+
+def _deck_with(build) -> bytes:
+    """A one-slide deck titled "Flow"; ``build(slide)`` adds the shapes."""
+    from pptx import Presentation
+
+    presentation = Presentation()
+    slide = presentation.slides.add_slide(presentation.slide_layouts[5])
+    slide.shapes.title.text = "Flow"
+    build(slide)
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    return buffer.getvalue()
+
+
+def _add_smartart(slide, data_model: str | None) -> None:
+    """A SmartArt frame whose data part is ``data_model`` (None: a relationship to nothing)."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE
+    from pptx.opc.package import Part
+    from pptx.opc.packuri import PackURI
+    from pptx.oxml import parse_xml
+
+    rel_id = "rId99"
+    if data_model is not None:
+        content_type = "application/vnd.openxmlformats-officedocument.drawingml.diagramData+xml"
+        part = Part(PackURI("/ppt/diagrams/data1.xml"), content_type, slide.part.package, data_model.encode())
+        rel_id = slide.part.relate_to(part, RELATIONSHIP_TYPE.DIAGRAM_DATA)
+    slide.shapes._spTree.append(
+        parse_xml(
+            '<p:graphicFrame xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<p:nvGraphicFramePr><p:cNvPr id="9" name="Diagram 1"/><p:cNvGraphicFramePr/><p:nvPr/>'
+            '</p:nvGraphicFramePr><p:xfrm><a:off x="457200" y="1600200"/><a:ext cx="8229600" cy="4525963"/></p:xfrm>'
+            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram">'
+            '<dgm:relIds xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" '
+            f'r:dm="{rel_id}" r:lo="" r:qs="" r:cs=""/></a:graphicData></a:graphic></p:graphicFrame>'
+        )
+    )
+
+
+def test_pptx_smartart_is_read_as_an_outline_and_a_broken_one_is_a_note() -> None:
+    def node(model_id: str, text: str) -> str:
+        return (
+            f'<dgm:pt modelId="{model_id}"><dgm:t><a:bodyPr/><a:p><a:r><a:t>{text}</a:t></a:r></a:p></dgm:t></dgm:pt>'
+        )
+
+    data_model = (
+        '<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst>'
+        '<dgm:pt modelId="0" type="doc"/>'
+        + node("2", "Design review")
+        + node("1", "Schematic capture")
+        + node("3", "Sign-off by QA")
+        + '<dgm:pt modelId="7" type="parTrans"/><dgm:pt modelId="8" type="pres"><dgm:prSet/></dgm:pt>'
+        "</dgm:ptLst><dgm:cxnLst>"  # the data part's order is not the diagram's: connections say it
+        '<dgm:cxn modelId="c1" srcId="0" destId="2" srcOrd="1"/>'
+        '<dgm:cxn modelId="c2" srcId="0" destId="1" srcOrd="0"/>'
+        '<dgm:cxn modelId="c3" srcId="2" destId="3" srcOrd="0"/>'
+        '<dgm:cxn modelId="c4" type="presOf" srcId="1" destId="8"/>'
+        "</dgm:cxnLst></dgm:dataModel>"
+    )
+    extraction = READERS["pptx"].read(_deck_with(lambda slide: _add_smartart(slide, data_model)), PARAMS)
+    assert [chunk.text for chunk in extraction.chunks] == [
+        "# Flow\n- Schematic capture\n- Design review\n  - Sign-off by QA"
+    ]
+    broken = READERS["pptx"].read(_deck_with(lambda slide: _add_smartart(slide, None)), PARAMS)
+    assert [chunk.text for chunk in broken.chunks] == ["# Flow"]
+    assert broken.notes == ["slide 1: a SmartArt graphic could not be read (KeyError)"]
+
+
+def test_pptx_charts_are_read_as_their_title_and_data() -> None:
+    from pptx.chart.data import CategoryChartData, XyChartData
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.util import Inches
+
+    def build(slide) -> None:
+        efficiency = CategoryChartData()
+        efficiency.categories = ["10 %", "50 %", "100 %"]
+        efficiency.add_series("Rev A", (88.1, 93.4, 91.0))
+        efficiency.add_series("Rev B", (89.0, None, 92.5))
+        frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE, Inches(1), Inches(2), Inches(6), Inches(2), efficiency)
+        frame.chart.has_title = True
+        frame.chart.chart_title.text_frame.text = "Efficiency vs load"
+        ripple = XyChartData()
+        series = ripple.add_series("Ripple mV")
+        series.add_data_point(1.5, 20)
+        series.add_data_point(3, 35)
+        slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, Inches(1), Inches(5), Inches(3), Inches(2), ripple)
+
+    [chunk] = READERS["pptx"].read(_deck_with(build), PARAMS).chunks
+    assert chunk.text == (
+        "# Flow\nChart: Efficiency vs load\n"
+        "|  | Rev A | Rev B |\n|---|---|---|\n| 10 % | 88.1 | 89 |\n| 50 % | 93.4 |  |\n| 100 % | 91 | 92.5 |\n"
+        "| Ripple mV x | Ripple mV y |\n|---|---|\n| 1.5 | 20 |\n| 3 | 35 |"
+    )

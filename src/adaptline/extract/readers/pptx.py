@@ -1,4 +1,5 @@
-"""PowerPoint (.pptx): one record per slide (title, text in reading order, tables) plus notes.
+"""PowerPoint (.pptx): one record per slide (title, text in reading order, tables, charts as
+their data, SmartArt as an outline) plus notes.
 
 Shapes are ordered top-to-bottom, then left-to-right, which is how a reader scans a slide;
 group shapes are opened recursively. Speaker notes are a separate record (part "notes"); slide
@@ -17,6 +18,7 @@ import pptx  # noqa: F401  (registers python-pptx's part types, used by Package.
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.package import PartFactory
+from pptx.oxml import parse_xml
 from pptx.package import Package
 from pptx.parts.presentation import PresentationPart
 from pptx.shapes.base import BaseShape
@@ -31,6 +33,13 @@ _BULLET_TYPES = {"body", "obj", None}  # None: a placeholder without a type attr
 _RUNNING_TYPES = {"ftr", "dt", "sldNum", "hdr"}  # footer, date, slide number: kept out of slide text
 _PML = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _PLACEHOLDER_PATH = f"{_PML}nvPr/{_PML}ph"
+_DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+_DGM = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}"
+_GRAPHIC_FRAME = f"{_PML}graphicFrame"
+_DIAGRAM_PATH = f"{_DRAWING}graphic/{_DRAWING}graphicData/{_DGM}relIds"
+_REL_DATA_MODEL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}dm"
+_NODE_TYPES = {None, "node", "asst"}  # SmartArt points with a node's text (not doc, pres, transitions)
 # Main part content types of a presentation, slide show and template, each also macro-enabled
 # (.pptx/.pptm/.ppsx/.ppsm/.potx/.potm). python-pptx's Presentation() takes the first two only;
 # the slides are the same in all six, so they are read as one.
@@ -59,6 +68,7 @@ class PptxReader:
         layouts: dict[int, dict[int, Position]] = {}
         chunks: list[Chunk] = []
         footers: dict[str, None] = {}  # distinct slide footer texts, in first-seen order
+        unread: list[str] = []  # report notes: graphics that could not be read
         for number, slide in enumerate(presentation.slides, start=1):
             layout = slide.slide_layout
             inherited = layouts.get(id(layout.part))
@@ -77,7 +87,7 @@ class PptxReader:
             title = " ".join(titles[0].text_frame.text.split()) if titles else ""
             lines = [f"# {title}"] if title else []
             for shape in _ordered([s for s in shapes if s not in titles[:1]], inherited):
-                lines += _shape_text(shape, inherited)
+                lines += _shape_text(shape, inherited, unread, number)
             meta = {"slide_title": title} if title else {}
             for piece in split_text("\n".join(lines), params.max_chunk_chars):
                 chunks.append(Chunk(Location(part="body", slide=number), piece, meta))
@@ -87,7 +97,7 @@ class PptxReader:
         if footers:
             chunks.append(Chunk(Location(part="footer"), "\n".join(footers)))
         title = (presentation.core_properties.title or "").strip()
-        return Extraction(chunks=chunks, meta={"title": title} if title else {})
+        return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=unread)
 
 
 def _placeholder_type(shape: BaseShape) -> str | bool | None:
@@ -140,16 +150,27 @@ def _ordered(shapes: list[BaseShape], inherited: dict[int, Position]) -> list[Ba
     return [shape for _, _, shape in keyed]
 
 
-def _shape_text(shape: BaseShape, inherited: dict[int, Position]) -> list[str]:
+def _shape_text(shape: BaseShape, inherited: dict[int, Position], unread: list[str], slide: int) -> list[str]:
     if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
         lines: list[str] = []
         for child in _ordered(list(shape.shapes), {}):
-            lines += _shape_text(child, {})
+            lines += _shape_text(child, {}, unread, slide)
         return lines
     if getattr(shape, "has_table", False) and shape.has_table:
         rows = [[cell.text for cell in row.cells] for row in shape.table.rows]
         table = markdown_table(rows)
         return [table] if table else []
+    if shape._element.tag == _GRAPHIC_FRAME:  # a chart, a SmartArt graphic (or an OLE object)
+        diagram = shape._element.find(_DIAGRAM_PATH)
+        what = "SmartArt graphic" if diagram is not None else "chart"
+        try:
+            if diagram is not None:
+                return _diagram_lines(shape.part.related_part(diagram.get(_REL_DATA_MODEL)).blob)
+            if shape.has_chart:
+                return _chart_lines(shape.chart)
+        except Exception as error:  # a damaged chart or diagram part costs that graphic, not the deck
+            unread.append(f"slide {slide}: a {what} could not be read ({type(error).__name__})")
+        return []
     if not shape.has_text_frame:
         return []
     bullets = _placeholder_type(shape) in _BULLET_TYPES
@@ -161,4 +182,84 @@ def _shape_text(shape: BaseShape, inherited: dict[int, Position]) -> list[str]:
         if bullets or paragraph.level > 0:
             text = "  " * paragraph.level + "- " + text
         lines.append(text)
+    return lines
+
+
+def _chart_lines(chart: Any) -> list[str]:
+    """A chart as its title and its data, which python-pptx reads from the chart part's cache: per
+    plot, a table of categories by series, or for XY and bubble charts one (x, y) table per series."""
+    lines = []
+    if chart.has_title and chart.chart_title.has_text_frame:
+        title = " ".join(chart.chart_title.text_frame.text.split())
+        if title:
+            lines.append(f"Chart: {title}")
+    for plot in chart.plots:
+        series = list(plot.series)
+        categories = [str(category) for category in plot.categories]
+        tables = []
+        if categories:
+            rows = [["", *(one.name or "" for one in series)]]
+            for index, category in enumerate(categories):
+                rows.append([category, *(_cell(one.values, index) for one in series)])
+            tables.append(rows)
+        else:
+            for one in series:
+                xs, ys = _cached_points(one._element, "xVal"), _cached_points(one._element, "yVal")
+                name = one.name or "series"
+                tables.append([[f"{name} x", f"{name} y"], *([xs.get(i, ""), ys.get(i, "")] for i in sorted(xs | ys))])
+        lines += [table for table in (markdown_table(rows) for rows in tables) if table]
+    return lines
+
+
+def _cell(values: tuple[float | None, ...], index: int) -> str:
+    value = values[index] if index < len(values) else None
+    return "" if value is None else f"{value:g}"
+
+
+def _cached_points(series: Any, axis: str) -> dict[int, str]:
+    """Point index -> cached value of an XY series' ``c:xVal`` or ``c:yVal``."""
+    points = {}
+    for point in series.iterfind(f"{_CHART}{axis}//{_CHART}pt"):
+        value = point.find(f"{_CHART}v")
+        if value is not None and value.text is not None:
+            points[int(point.get("idx", "0"))] = value.text
+    return points
+
+
+def _diagram_lines(data_part: bytes) -> list[str]:
+    """SmartArt as an outline of its nodes' text. python-pptx sees a SmartArt graphic as a frame
+    without text: the text lives in the diagram's data part, and the nodes' order and nesting in
+    its parent-of connections (nodes they do not reach follow, in the part's order)."""
+    root = parse_xml(data_part)  # python-pptx's parser: no entity resolution, no network
+    points = {point.get("modelId"): point for point in root.iter(f"{_DGM}pt")}
+    children: dict[str | None, list[tuple[int, str | None]]] = {}
+    for connection in root.iter(f"{_DGM}cxn"):
+        if connection.get("type", "parOf") == "parOf":
+            order = connection.get("srcOrd", "0")
+            key = int(order) if order.isdigit() else 0
+            children.setdefault(connection.get("srcId"), []).append((key, connection.get("destId")))
+    lines: list[str] = []
+    seen: set[str | None] = set()
+
+    def add(model_id: str | None, depth: int) -> int:
+        seen.add(model_id)
+        paragraphs = (
+            "".join(t.text or "" for t in p.iter(f"{_DRAWING}t")) for p in points[model_id].iter(f"{_DRAWING}p")
+        )
+        text = " ".join(" ".join(paragraphs).split())
+        if text:
+            lines.append("  " * depth + "- " + text)
+        return depth + 1 if text else depth
+
+    def visit(model_id: str | None, depth: int) -> None:
+        for _, child in sorted(children.get(model_id, []), key=lambda item: item[0]):
+            if child in points and child not in seen and points[child].get("type") in _NODE_TYPES:
+                visit(child, add(child, depth))
+
+    for model_id, point in points.items():
+        if point.get("type") == "doc":
+            visit(model_id, 0)
+    for model_id, point in points.items():
+        if model_id not in seen and point.get("type") in _NODE_TYPES:
+            add(model_id, 0)
     return lines
