@@ -724,3 +724,43 @@ def test_pptx_charts_are_read_as_their_title_and_data() -> None:
         "|  | Rev A | Rev B |\n|---|---|---|\n| 10 % | 88.1 | 89 |\n| 50 % | 93.4 |  |\n| 100 % | 91 | 92.5 |\n"
         "| Ripple mV x | Ripple mV y |\n|---|---|\n| 1.5 | 20 |\n| 3 | 35 |"
     )
+
+
+def test_xlsx_formulas_without_cached_values_are_a_note() -> None:
+    """A workbook saved by a program that does not calculate (openpyxl here) holds formulas but no
+    results: the cells read as empty, and the report says how many, per sheet number."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Part", "Qty", "Unit", "Total"])
+    workbook.active.append(["R1", 4, 0.1, "=B2*C2"])
+    workbook.active.append(["C1", 2, 0.5, "=B3*C3"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    extraction = READERS["xlsx"].read(buffer.getvalue(), PARAMS)
+    assert [chunk.text for chunk in extraction.chunks] == [
+        "Columns: Part | Qty | Unit | Total\nPart: R1; Qty: 4; Unit: 0.1\nPart: C1; Qty: 2; Unit: 0.5"
+    ]
+    assert extraction.notes == [
+        "sheet 1: 2 formula cell(s) without a cached value, left empty "
+        "(saved by a program that does not calculate; open and save it in Excel to fill them)"
+    ]
+    assert READERS["xlsx"].read(make_xlsx(), PARAMS).notes == []  # its one formula has Excel's cached value
+
+
+@pytest.mark.parametrize(
+    ("cells", "uncached"),
+    [
+        (b'<c r="B2"><f>A2*2</f><v></v></c>', 1),  # openpyxl
+        (b"<c><f>A2*2</f></c>", 1),
+        (b"<c><f>A2*2</f><v>4</v></c>", 0),
+        (b'<c><f t="shared" ref="B2:B3" si="0">A2*2</f><v>4</v></c><c><f t="shared" si="0"/><v>6</v></c>', 0),
+        (b'<c><f t="shared" si="0"/></c>', 1),
+        (b"<x:c><x:f>A1</x:f><x:v>1</x:v></x:c>", 0),  # a namespace prefix
+        (b'<autoFilter ref="A1:B9"><filterColumn colId="0"/></autoFilter>', 0),  # not a formula
+    ],
+)
+def test_formula_cells_without_a_cached_value_are_counted(cells: bytes, uncached: int) -> None:
+    from adaptline.extract.readers.xlsx import _formulas_without_value
+
+    assert _formulas_without_value(b"<sheetData><row>" + cells + b"</row></sheetData>") == uncached

@@ -25,6 +25,11 @@ import openpyxl  # noqa: E402
 from openpyxl.utils import get_column_letter, range_boundaries  # noqa: E402
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+# A formula (<f>...</f>, or <f .../> for a cell sharing another's formula), then the cell's cached
+# value <v>, missing or empty if the file was saved by a program that does not calculate (openpyxl,
+# report generators).
+_FORMULA_CELL = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>)?")
 
 
 class XlsxReader:
@@ -34,24 +39,39 @@ class XlsxReader:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             chunks: list[Chunk] = []
-            for sheet in workbook.worksheets:
+            notes: list[str] = []
+            for number, sheet in enumerate(workbook.worksheets, start=1):  # the note names no sheet title
                 if not hasattr(sheet, "iter_rows"):
                     continue
-                chunks += _sheet_chunks(sheet, _merged_ranges(workbook, sheet), params.xlsx_rows_per_chunk)
+                raw = _sheet_xml(workbook, sheet)
+                merges = [range_boundaries(ref.decode("ascii")) for ref in _MERGE.findall(raw)]
+                chunks += _sheet_chunks(sheet, merges, params.xlsx_rows_per_chunk)  # type: ignore[arg-type]
+                uncached = _formulas_without_value(raw)
+                if uncached:
+                    notes.append(
+                        f"sheet {number}: {uncached} formula cell(s) without a cached value, left empty "
+                        "(saved by a program that does not calculate; open and save it in Excel to fill them)"
+                    )
             title = (workbook.properties.title or "").strip()
         finally:
             workbook.close()
-        return Extraction(chunks=chunks, meta={"title": title} if title else {})
+        return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=notes)
 
 
-def _merged_ranges(workbook: Any, sheet: Any) -> list[tuple[int, int, int, int]]:
-    """(min_col, min_row, max_col, max_row) of merged ranges, read from the sheet XML (read-only mode has none)."""
+def _sheet_xml(workbook: Any, sheet: Any) -> bytes:
+    """The worksheet's XML: merged ranges and formulas are read from it (read-only mode has neither)."""
     path = getattr(sheet, "_worksheet_path", None)
     if not path:
-        return []
+        return b""
     with workbook._archive.open(path) as handle:
-        raw = handle.read()
-    return [range_boundaries(ref.decode("ascii")) for ref in _MERGE.findall(raw)]  # type: ignore[misc]
+        return handle.read()
+
+
+def _formulas_without_value(raw: bytes) -> int:
+    """Formula cells whose cached value is missing or empty: data_only mode reads them as empty."""
+    if not _FORMULA.search(raw):
+        return 0
+    return sum(1 for value in _FORMULA_CELL.findall(raw) if not value)
 
 
 def _sheet_chunks(sheet: Any, merges: list[tuple[int, int, int, int]], rows_per_chunk: int) -> list[Chunk]:
