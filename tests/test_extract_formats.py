@@ -764,3 +764,32 @@ def test_formula_cells_without_a_cached_value_are_counted(cells: bytes, uncached
     from adaptline.extract.readers.xlsx import _formulas_without_value
 
     assert _formulas_without_value(b"<sheetData><row>" + cells + b"</row></sheetData>") == uncached
+
+
+def test_pdf_form_values_and_pages_without_a_text_layer() -> None:
+    """Filled-in form fields are not in a page's text; a page with no text at all (a scan among
+    text pages) is named in a note."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4)
+    page.drawString(72, 800, "EMC test record")
+    page.acroForm.textfield(name="form1.report_number", tooltip="Report number", value="EMC-2024-031", x=180, y=750)
+    page.acroForm.textfield(name="result", value="Pass,  6 dB margin", x=180, y=720)
+    page.acroForm.checkbox(name="retest", checked=True, x=180, y=690)
+    page.acroForm.checkbox(name="waiver", checked=False, x=180, y=660)
+    page.acroForm.textfield(name="remarks", value="", x=180, y=630)
+    page.showPage()
+    page.rect(100, 100, 300, 300, fill=1)  # a page with no text, as a scanned one
+    page.showPage()
+    page.drawString(72, 800, "Signed off.")
+    page.showPage()
+    page.save()
+    extraction = READERS["pdf"].read(buffer.getvalue(), PARAMS)
+    assert [(c.location.part, c.location.page, c.text) for c in extraction.chunks] == [
+        ("body", 1, "EMC test record"),
+        ("body", 3, "Signed off."),
+        ("form", None, "Report number: EMC-2024-031\nresult: Pass, 6 dB margin\nretest: Yes"),
+    ]
+    assert extraction.notes == ["1 of 3 pages without a text layer (scanned?): 2"]

@@ -1,4 +1,5 @@
-"""PDF: per-page text without running headers/footers and page numbers, hyphenation undone.
+"""PDF: per-page text without running headers/footers and page numbers, hyphenation undone;
+filled-in form fields as one more record (part "form").
 
 Lines near the top or bottom of a page that recur on several pages (digits ignored, so "Rev 3 ·
 page 4" matches "Rev 3 · page 5") are running headers/footers: they are cut from the pages and
@@ -29,6 +30,7 @@ _BARE_NUMBER = re.compile(r"^\W*(\d+)\W*$")
 _LETTER = re.compile(r"[^\W\d_]")
 _HYPHEN_BREAK = re.compile(r"([A-Za-z])-\n([a-z])")
 _DIGITS = re.compile(r"\d+")
+_PAGES_LISTED = 10  # page numbers named in a note, before "…"
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed files are reported by us, once
 
@@ -64,10 +66,38 @@ class PdfReader:
                 chunks.append(Chunk(Location(part="body", page=number), piece))
         if footers:
             chunks.append(Chunk(Location(part="footer"), "\n".join(footers.values())))
+        form = _form_lines(reader, notes)
+        if form:
+            chunks.append(Chunk(Location(part="form"), "\n".join(form)))
         if reader.pages and not any(chunk.location.part == "body" for chunk in chunks):
             notes.append("no text layer (scanned pdf?)")
+        elif blank := [number for number, lines in enumerate(pages, start=1) if not lines]:
+            shown = ", ".join(map(str, blank[:_PAGES_LISTED])) + (", …" if len(blank) > _PAGES_LISTED else "")
+            notes.append(f"{len(blank)} of {len(pages)} pages without a text layer (scanned?): {shown}")
         title = str((reader.metadata or {}).get("/Title") or "").strip()
         return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=notes)
+
+
+def _form_lines(reader: pypdf.PdfReader, notes: list[str]) -> list[str]:
+    """Filled-in form fields as "label: value" lines: a form's values are not in its page text.
+    The label is the field's tooltip (the name a user sees) or its own name; unticked boxes and
+    empty fields are left out."""
+    try:
+        fields = reader.get_fields() or {}
+    except Exception as error:  # a damaged form tree costs the form, not the document
+        notes.append(f"form fields could not be read ({type(error).__name__})")
+        return []
+    lines = []
+    for name, field in fields.items():
+        value = field.get("/V")
+        values = value if isinstance(value, list) else [value]  # a multiple-choice list field
+        text = ", ".join(" ".join(str(item).split()) for item in values if item is not None)
+        if field.get("/FT") == "/Btn":
+            text = text.lstrip("/")  # a check box's state is a name: /Yes, /Off
+        if text and text != "Off":
+            label = " ".join(str(field.get("/TU") or name.rsplit(".", 1)[-1]).split())
+            lines.append(f"{label}: {text}")
+    return lines
 
 
 def _clean_lines(text: str) -> list[str]:
