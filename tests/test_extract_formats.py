@@ -793,3 +793,32 @@ def test_pdf_form_values_and_pages_without_a_text_layer() -> None:
         ("form", None, "Report number: EMC-2024-031\nresult: Pass, 6 dB margin\nretest: Yes"),
     ]
     assert extraction.notes == ["1 of 3 pages without a text layer (scanned?): 2"]
+
+
+def test_docx_footnotes_endnotes_and_comments_are_records_of_their_own() -> None:
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("The inrush limiter is an NTC.")
+    document.add_comment(paragraph.runs, text="Check the NTC at -40 °C.", author="J. Reviewer", initials="JR")
+    namespace = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    for which, kind in (("footnote", "FOOTNOTES"), ("endnote", "ENDNOTES")):
+        notes = (
+            f'<w:{which}s {namespace}><w:{which} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+            f'</w:{which}><w:{which} w:id="1"><w:p><w:r><w:t>Per IEC 61000-4-5, </w:t></w:r></w:p>'
+            f"<w:p><w:r><w:t>level 3 ({which}).</w:t></w:r></w:p></w:{which}></w:{which}s>"
+        )
+        part = Part(PackURI(f"/word/{which}s.xml"), getattr(CONTENT_TYPE, f"WML_{kind}"), notes.encode(),
+                    document.part.package)  # fmt: skip
+        document.part.relate_to(part, getattr(RELATIONSHIP_TYPE, kind))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    chunks = READERS["docx"].read(buffer.getvalue(), PARAMS).chunks
+    assert [(chunk.location.part, chunk.text) for chunk in chunks] == [
+        ("body", "The inrush limiter is an NTC."),
+        ("footnotes", "Per IEC 61000-4-5, level 3 (footnote)."),
+        ("endnotes", "Per IEC 61000-4-5, level 3 (endnote)."),
+        ("comments", "Check the NTC at -40 °C."),  # its author is not text
+    ]

@@ -3,6 +3,8 @@
 The body XML is walked child by child so tables stay where they appear between paragraphs.
 Running headers and footers become their own records (part "header"/"footer"): they often carry
 names and document numbers that the scrub stage must see, and they are noise inside body text.
+Footnotes, endnotes and review comments are records of their own too ("footnotes", "endnotes",
+"comments").
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from dataclasses import dataclass, field
 import docx  # noqa: F401  (registers python-docx's part types, used by Package.open below)
 from docx.document import Document
 from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import PartFactory
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.package import Package
 from docx.parts.document import DocumentPart
@@ -30,6 +34,8 @@ from adaptline.records import Location
 _HEADING = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _RUN, _PARAGRAPH, _TEXT_BOX = qn("w:r"), qn("w:p"), qn("w:txbxContent")
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_NOTE_PARTS = (("footnotes", RT.FOOTNOTES), ("endnotes", RT.ENDNOTES), ("comments", RT.COMMENTS))
+_NOTE_SEPARATORS = {"separator", "continuationSeparator", "continuationNotice"}  # Word's own note lines
 _NOT_SHOWN = {qn("w:del"), qn("w:moveFrom"), qn("w:pPr"), qn("w:rPr"), _FALLBACK}  # never hold shown text
 # The main part's content type of a document, macro-enabled document, template, macro-enabled
 # template (.docx/.docm/.dotx/.dotm). python-docx's Document() takes the first only; the body is
@@ -62,6 +68,9 @@ class DocxReader:
         for section in _sections(document):
             for piece in split_text("\n\n".join(section.blocks), params.max_chunk_chars):
                 chunks.append(Chunk(Location(part="body", heading_path=section.heading_path or None), piece))
+        for which, relationship in _NOTE_PARTS:
+            for piece in split_text(_notes_text(part, relationship), params.max_chunk_chars):
+                chunks.append(Chunk(Location(part=which), piece))
         chunks += [Chunk(Location(part="footer"), text) for text in _running_texts(document, "footer")]
         title = (document.core_properties.title or "").strip()
         return Extraction(chunks=chunks, meta={"title": title} if title else {})
@@ -132,6 +141,23 @@ def paragraph_text(paragraph: BaseOxmlElement) -> str:
 
     visit(paragraph)
     return "".join(pieces)
+
+
+def _notes_text(document_part: DocumentPart, relationship: str) -> str:
+    """Footnotes, endnotes or comments, one line each: parts of the document python-docx does not
+    read as text (the comments' authors are attributes, not text, and stay out)."""
+    lines = []
+    for rel in document_part.rels.values():
+        if rel.reltype != relationship or rel.is_external:
+            continue
+        root = parse_xml(rel.target_part.blob)  # python-docx's parser: no entities, no network
+        for note in root.iterchildren():
+            if note.get(qn("w:type")) in _NOTE_SEPARATORS:
+                continue
+            text = " ".join(line for line in (paragraph_text(p).strip() for p in note.iter(_PARAGRAPH)) if line)
+            if text:
+                lines.append(text)
+    return "\n".join(lines)
 
 
 def _text_boxes(paragraph: BaseOxmlElement) -> list[str]:
