@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -121,6 +122,13 @@ def test_content_cache_counts_hits_and_misses(tmp_path):
     cache.put(key, {"records": [1, 2]})
     assert cache.get(key) == {"records": [1, 2]}
     assert cache.stats.to_dict() == {"hits": 1, "misses": 1}
+    damaged = Path(cache._path(key))
+    damaged.write_bytes(damaged.read_bytes()[:-3])  # e.g. a disk filled up mid-write
+    assert cache.get(key) is None  # a miss (recomputed and overwritten), not an error
+    assert cache.get_bytes("nope") is None
+    cache.put_bytes("raw", b"\x00\xff")
+    assert cache.get_bytes("raw") == b"\x00\xff"
+    assert cache.stats.to_dict() == {"hits": 2, "misses": 3}
 
 
 def test_import_without_hides_a_dependency_only_during_the_import(tmp_path, monkeypatch):

@@ -67,14 +67,15 @@ class ContentCache:
         return os.path.join(self.root, key[:2], key + suffix)  # str joins: thousands per run
 
     def get(self, key: str) -> Any | None:
-        path = self._path(key)
-        try:
-            with open(path, encoding="utf-8") as handle:
-                value = json.loads(handle.read())
-        except (FileNotFoundError, ValueError):
-            self.stats.misses += 1
-            return None
-        self.stats.hits += 1
+        """The JSON value stored under ``key``; None (a miss) when absent or damaged."""
+        data = self._read(self._path(key))
+        value = None
+        if data is not None:
+            try:
+                value = json.loads(data)
+            except ValueError:  # a truncated or garbled entry: recomputed, then overwritten
+                data = None
+        self._count(data is not None)
         return value
 
     def put(self, key: str, value: Any) -> None:
@@ -82,14 +83,23 @@ class ContentCache:
 
     def get_bytes(self, key: str, suffix: str = ".txt") -> bytes | None:
         """A raw entry (for values that are already serialised: no JSON or text round trip)."""
-        try:
-            with open(self._path(key, suffix), "rb") as handle:
-                data = handle.read()
-        except FileNotFoundError:
-            self.stats.misses += 1
-            return None
-        self.stats.hits += 1
+        data = self._read(self._path(key, suffix))
+        self._count(data is not None)
         return data
 
     def put_bytes(self, key: str, data: bytes, suffix: str = ".txt") -> None:
         write_bytes(self._path(key, suffix), data)
+
+    @staticmethod
+    def _read(path: str) -> bytes | None:
+        try:
+            with open(path, "rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            return None
+
+    def _count(self, hit: bool) -> None:
+        if hit:
+            self.stats.hits += 1
+        else:
+            self.stats.misses += 1
