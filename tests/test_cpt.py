@@ -9,6 +9,7 @@ import pytest
 import torch
 from peft import PeftModel
 from safetensors.torch import load_file
+from tiny_lm import TINY_SIZES
 from training_records import make_records, write_splits
 
 from adaptline.manifest import MANIFEST_NAME
@@ -25,7 +26,6 @@ from adaptline.training.data import (
     select_records,
 )
 
-TINY = {"hidden_size": 32, "num_layers": 2, "num_heads": 4, "intermediate_size": 64, "max_position": 128}
 FAST = CptParams(seq_len=64, train=TrainParams(max_steps=4, batch_size=2, eval_every=2, warmup_steps=1))
 
 
@@ -44,7 +44,7 @@ def project(tmp_path_factory):
     split_dir = write_splits(root)
     texts = [r.training_text() for r in read_records(split_dir / "train.jsonl")]
     tokenizer = train_tokenizer(texts, vocab_size=400)
-    save_base(build_tiny_model(tokenizer, seed=0, num_kv_heads=2, **TINY), tokenizer, root / "base")
+    save_base(build_tiny_model(tokenizer, seed=0, num_kv_heads=2, **TINY_SIZES), tokenizer, root / "base")
     return root
 
 
@@ -92,7 +92,7 @@ def test_packed_documents_do_not_attend_to_each_other(attention):
     """Changing document 1 leaves the logits of document 2 (same packed row) unchanged."""
     texts = [r.training_text() for r in make_records(10)]
     tokenizer = train_tokenizer(texts, vocab_size=300)
-    model = build_tiny_model(tokenizer, seed=0, **TINY)
+    model = build_tiny_model(tokenizer, seed=0, **TINY_SIZES)
     model.config._attn_implementation = attention
     doc2 = document_ids(tokenizer, "The DRV8353 gate driver switches PWM_A at 20 kHz.")
     firsts = [document_ids(tokenizer, "Ripple on ADC_CH3 was 4 mV."), document_ids(tokenizer, "void f(void) { }")]

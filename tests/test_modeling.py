@@ -7,6 +7,7 @@ import json
 import pytest
 import torch
 from peft import LoraConfig, get_peft_model
+from tiny_lm import TINY_SIZES
 from training_records import make_records
 
 from adaptline.manifest import hash_tree
@@ -20,8 +21,6 @@ from adaptline.modeling import (
     torch_threads,
     train_tokenizer,
 )
-
-SIZES = {"hidden_size": 32, "num_layers": 2, "num_heads": 4, "intermediate_size": 64, "max_position": 128}
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +56,9 @@ def test_tokenizer_is_byte_level_lossless_and_deterministic(texts, tokenizer):
 
 
 def test_tiny_model_is_seeded_and_sized_from_tokenizer(tokenizer):
-    a = build_tiny_model(tokenizer, seed=3, **SIZES)
-    b = build_tiny_model(tokenizer, seed=3, **SIZES)
-    c = build_tiny_model(tokenizer, seed=4, **SIZES)
+    a = build_tiny_model(tokenizer, seed=3, **TINY_SIZES)
+    b = build_tiny_model(tokenizer, seed=3, **TINY_SIZES)
+    c = build_tiny_model(tokenizer, seed=4, **TINY_SIZES)
     assert a.config.vocab_size == len(tokenizer)
     assert a.config.num_hidden_layers == 2 and a.config.hidden_size == 32
     assert a.config.eos_token_id == tokenizer.eos_token_id
@@ -69,7 +68,7 @@ def test_tiny_model_is_seeded_and_sized_from_tokenizer(tokenizer):
 
 
 def test_save_base_manifest_hashes_every_file(tmp_path, tokenizer):
-    model = build_tiny_model(tokenizer, seed=0, **SIZES)
+    model = build_tiny_model(tokenizer, seed=0, **TINY_SIZES)
     manifest = save_base(model, tokenizer, tmp_path / "a")
     save_base(model, tokenizer, tmp_path / "b")
     on_disk = json.loads((tmp_path / "a" / BASE_MANIFEST_NAME).read_text())
@@ -82,7 +81,7 @@ def test_save_base_manifest_hashes_every_file(tmp_path, tokenizer):
 
 def test_load_base_and_load_merged(tmp_path, tokenizer, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    model = build_tiny_model(tokenizer, seed=0, **SIZES)
+    model = build_tiny_model(tokenizer, seed=0, **TINY_SIZES)
     save_base(model, tokenizer, tmp_path / "base")
     ids = torch.tensor([tokenizer("The STM32F407 drives PWM_A")["input_ids"]])
     with torch.no_grad():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from peft import PeftModel
-from tiny_lm import make_base
+from tiny_lm import TINY_SIZES, make_base
 from training_records import make_records, write_splits
 
 from adaptline.manifest import MANIFEST_NAME
@@ -21,7 +21,7 @@ from adaptline.training.sft import run_sft
 from adaptline.training.sft_data import SPLITS, build_pairs, clip, record_pairs
 from adaptline.training.teacher import TEACHER_TASK, first_question
 
-TINY = {"hidden_size": 32, "num_layers": 2, "num_heads": 4, "intermediate_size": 64, "max_position": 256}
+TINY = {**TINY_SIZES, "max_position": 256}  # SFT prompts need the longer context
 
 
 def _record(kind: str, text: str, location: Location, path: str) -> Record:

@@ -16,6 +16,9 @@ from peft import LoraConfig, get_peft_model
 from adaptline.modeling import build_tiny_model, load_merged, save_base, train_tokenizer
 from adaptline.records import Location, Record, write_records
 
+# The 2-layer Llama the unit tests build (the base stage's builder, smaller than tiny_model below).
+TINY_SIZES = {"hidden_size": 32, "num_layers": 2, "num_heads": 4, "intermediate_size": 64, "max_position": 128}
+
 PARTS = ["STM32F407", "PN-4711", "CTRL_REG1", "ADC_CH3", "GPIO_Init", "UART_TX2", "R12-47K", "HAL_Delay"]
 VERBS = ["configure", "enable", "reset", "check", "calibrate", "disable"]
 
