@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import dataclasses
+import gc
 import os
 import random
 import sys
@@ -136,6 +137,12 @@ def main() -> None:
                 path.write_bytes(extract_corpus.make(kind, rng))
                 corpus[kind].append(path)
             ours(corpus[kind][0], params), markitdown(converter, corpus[kind][0])  # warm up imports
+        # As a stage worker does when it starts (worker.serve): freeze the import-time heap, so a
+        # full collection does not walk both tools' imports. Otherwise the document whose
+        # allocations trigger one pays ~50 ms for it, and one kind's figure moved 15-20 % with
+        # unrelated code changes.
+        gc.collect()
+        gc.freeze()
 
         print(f"{args.per_kind} generated documents per kind; one process, one document at a time")
         header = f"{'kind':<5} {'MB':>6} | {'ours doc/s':>10} {'MB/s':>6} {'fail':>4} | {'MarkItDown doc/s':>16}"
