@@ -822,3 +822,48 @@ def test_docx_footnotes_endnotes_and_comments_are_records_of_their_own() -> None
         ("endnotes", "Per IEC 61000-4-5, level 3 (endnote)."),
         ("comments", "Check the NTC at -40 °C."),  # its author is not text
     ]
+
+
+def _omml(inner: str) -> str:
+    return f'<m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math">{inner}</m:oMath>'
+
+
+def _m(tag: str, *parts: tuple[str, str], props: str = "") -> str:
+    """An Office Math element ``m:tag`` with its properties and named parts (name, inner XML)."""
+    inner = (f"<m:{tag}Pr>{props}</m:{tag}Pr>" if props else "") + "".join(f"<m:{n}>{x}</m:{n}>" for n, x in parts)
+    return f"<m:{tag}>{inner}</m:{tag}>"
+
+
+def _mr(text: str) -> str:
+    return f"<m:r><m:t>{text}</m:t></m:r>"
+
+
+def test_docx_equations_are_written_out_where_they_stand() -> None:
+    """Office Math: python-docx reads none of it, so every equation was lost without a word."""
+    run = '<w:r><w:t xml:space="preserve">{}</w:t></w:r>'.format
+    sub = lambda base, script: _m("sSub", ("e", _mr(base)), ("sub", _mr(script)))  # noqa: E731
+    divider = (
+        sub("V", "out") + _mr("=") + sub("V", "in") + _mr("·")
+        + _m("f", ("num", sub("R", "2")), ("den", sub("R", "1") + _mr("+") + sub("R", "2")))
+    )  # fmt: skip
+    power = (
+        _mr("P=") + _m("nary", ("sub", _mr("k=1")), ("sup", _mr("n")), ("e", sub("V", "k") + sub("I", "k")),
+                       props='<m:chr m:val="∑"/>')
+        + _mr(", ") + _m("rad", ("deg", _mr("3")), ("e", _mr("x+1")))
+        + _mr(", ") + _m("func", ("fName", _mr("sin")), ("e", _m("d", ("e", _mr("ωt")))))
+        + _mr(", ") + _m("sSup", ("e", _m("d", ("e", _mr("a+b")))), ("sup", _mr("2")))
+        + _mr(", ") + _m("d", ("e", _m("m", ("mr", "<m:e>" + _mr("1") + "</m:e><m:e>" + _mr("0") + "</m:e>"),
+                                          ("mr", "<m:e>" + _mr("0") + "</m:e><m:e>" + _mr("1") + "</m:e>"))),
+                         props='<m:begChr m:val="["/><m:endChr m:val="]"/>')
+        + '<w:del w:id="9" w:author="A. Reviewer"><m:r><m:t>+0</m:t></m:r></w:del>'
+    )  # fmt: skip
+    display = f'<m:oMathPara xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math">{_omml(power)}</m:oMathPara>'
+    data = _docx_with_body_xml(
+        [run("Divider: ") + _omml(divider) + run(" at no load."), display], cell_paragraph=_omml(_mr("I_max"))
+    )
+    [body] = [chunk.text for chunk in READERS["docx"].read(data, PARAMS).chunks]
+    assert body == (
+        "Divider: V_out=V_in·R_2/(R_1+R_2) at no load.\n\n"
+        "P=∑_(k=1)^n V_kI_k, ∛(x+1), sin(ωt), (a+b)^2, [1, 0; 0, 1]\n\n"
+        "| I_max |\n|---|"
+    )

@@ -83,6 +83,7 @@ def _apply_core(props: object, meta: DocMeta) -> None:
 #   ("h", level, text)   heading (level 1-4)     ("p", text)        paragraph
 #   ("ul", [items])      bulleted list           ("ol", [items])    numbered list
 #   ("table", rows)      table, first row = header                ("break",)         page break
+#   ("eq", text, math)   paragraph: text, then an equation (math_run/math_sub/math_frac XML)
 Block = tuple
 
 
@@ -114,6 +115,11 @@ def docx_bytes(blocks: Sequence[Block], meta: DocMeta, header_text: str = "", fo
             for r, row in enumerate(rows):
                 for c, value in enumerate(row):
                     table.cell(r, c).text = str(value)
+        elif kind == "eq":  # ("eq", lead text, Office Math XML from math_run/math_sub/math_frac)
+            from docx.oxml import parse_xml
+
+            paragraph = document.add_paragraph(block[1])
+            paragraph._p.append(parse_xml(f'<m:oMath xmlns:m="{_MATH_NS}">{block[2]}</m:oMath>'))
         elif kind == "break":
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         else:
@@ -122,6 +128,22 @@ def docx_bytes(blocks: Sequence[Block], meta: DocMeta, header_text: str = "", fo
     buffer = io.BytesIO()
     document.save(buffer)
     return normalize_zip(buffer.getvalue(), meta)
+
+
+_MATH_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+
+
+def math_run(text: str) -> str:
+    """Office Math XML (the inside of an ``m:oMath``) for plain math text."""
+    return f"<m:r><m:t>{text}</m:t></m:r>"
+
+
+def math_sub(base: str, subscript: str) -> str:
+    return f"<m:sSub><m:e>{math_run(base)}</m:e><m:sub>{math_run(subscript)}</m:sub></m:sSub>"
+
+
+def math_frac(numerator: str, denominator: str) -> str:
+    return f"<m:f><m:num>{numerator}</m:num><m:den>{denominator}</m:den></m:f>"
 
 
 def build_docx(
@@ -317,6 +339,9 @@ __all__ = [
     "build_pptx",
     "build_xlsx",
     "docx_bytes",
+    "math_frac",
+    "math_run",
+    "math_sub",
     "normalize_zip",
     "pptx_bytes",
     "xlsx_bytes",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from adaptline.samples.ooxml import Block, DocMeta
+from adaptline.samples.ooxml import Block, DocMeta, math_frac, math_run, math_sub
 from adaptline.samples.planted import (
     AIKO,
     BOILERPLATE_FOOTER,
@@ -507,6 +507,13 @@ def thermal_report() -> tuple[list[Block], DocMeta, str, str]:
             "p",
             "The extracted thermal resistance is 17.6 K/W for the low-side MOSFET, in line with the 18 K/W "
             "estimate of the design review. The DC link capacitor ripple heating dominates its temperature rise.",
+        ),
+        (
+            "eq",
+            "Thermal resistance from the steady-state readings: ",
+            math_sub("R", "θJA")
+            + math_run("=")
+            + math_frac(math_sub("T", "J") + math_run("−") + math_sub("T", "A"), math_sub("P", "D")),
         ),
         ("h", 2, "4 Logistics"),
         ("p", f"The calibration of the data logger was invoiced by the external lab and paid to IBAN {IBAN}."),

@@ -61,7 +61,7 @@ def fingerprint(reader: Reader) -> str:
 
 # Bump a version when the same bytes would give different records: cached results are then redone.
 READERS: dict[str, Reader] = {
-    "docx": LazyReader("docx", "docx-3", "adaptline.extract.readers.docx:DocxReader"),
+    "docx": LazyReader("docx", "docx-4", "adaptline.extract.readers.docx:DocxReader"),
     "pptx": LazyReader("pptx", "pptx-2", "adaptline.extract.readers.pptx:PptxReader"),
     "xlsx": LazyReader("xlsx", "xlsx-1", "adaptline.extract.readers.xlsx:XlsxReader"),
     "pdf": LazyReader("pdf", "pdf-2", "adaptline.extract.readers.pdf:PdfReader"),
