@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -867,3 +868,46 @@ def test_docx_equations_are_written_out_where_they_stand() -> None:
         "P=∑_(k=1)^n V_kI_k, ∛(x+1), sin(ωt), (a+b)^2, [1, 0; 0, 1]\n\n"
         "| I_max |\n|---|"
     )
+
+
+def test_pdf_review_annotations_are_records_per_page_without_their_authors() -> None:
+    """Sticky notes, text boxes and comments on highlights are not in a page's text; links, pop-ups
+    (a copy of their parent's text) and the authors' names stay out."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.annotations import FreeText, Link, Popup, Text
+    from pypdf.generic import ArrayObject, FloatObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(pages=2))))
+    note = Text(rect=(50, 550, 70, 570), text="Is 3.3 V the worst case?  Check VDDA too.")
+    note[NameObject("/T")] = TextStringObject("Jane Reviewer")
+    added = writer.add_annotation(0, note)
+    writer.add_annotation(0, Popup(rect=(80, 500, 200, 560), parent=added))
+    writer.add_annotation(0, Link(rect=(50, 50, 100, 60), url="https://example.com/spec"))
+    writer.add_annotation(1, FreeText(text="Table 4 is out of date", rect=(300, 700, 500, 720)))
+    highlight = Text(rect=(60, 600, 80, 620), text="Reply: VDDA is covered in 5.2.")
+    highlight[NameObject("/Subtype")] = NameObject("/Highlight")
+    highlight[NameObject("/QuadPoints")] = ArrayObject([FloatObject(v) for v in (60, 620, 80, 620, 60, 600, 80, 600)])
+    writer.add_annotation(0, highlight)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    extraction = READERS["pdf"].read(buffer.getvalue(), PARAMS)
+    annotations = [(c.location.page, c.text) for c in extraction.chunks if c.location.part == "annotations"]
+    assert annotations == [
+        (1, "Is 3.3 V the worst case? Check VDDA too.\nReply: VDDA is covered in 5.2."),
+        (2, "Table 4 is out of date"),
+    ]
+    assert "Jane" not in json.dumps([c.to_dict() for c in extraction.chunks])
+    assert extraction.notes == []
+
+
+def test_pdf_damaged_annotation_list_costs_a_note_not_the_page() -> None:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, NumberObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(pages=1))))
+    writer.pages[0][NameObject("/Annots")] = NumberObject(7)  # not an array
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    extraction = READERS["pdf"].read(buffer.getvalue(), PARAMS)
+    assert [c.location.part for c in extraction.chunks] == ["body"]
+    assert extraction.notes == ["page 1: annotations could not be read (TypeError)"]

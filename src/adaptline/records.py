@@ -48,7 +48,8 @@ def sha256_file(path: str | os.PathLike[str], block_size: int = 1 << 20) -> str:
 class Location:
     """Where a record sits inside its document. Only the fields that apply to a kind are set."""
 
-    part: str = "body"  # body | header | footer | notes | table | code | form | footnotes | endnotes | comments
+    # body | header | footer | notes | table | code | form | annotations | footnotes | endnotes | comments
+    part: str = "body"
     page: int | None = None  # pdf, 1-based
     slide: int | None = None  # pptx, 1-based
     sheet: str | None = None  # xlsx

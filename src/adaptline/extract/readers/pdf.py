@@ -1,5 +1,6 @@
 """PDF: per-page text without running headers/footers and page numbers, hyphenation undone;
-filled-in form fields as one more record (part "form").
+review annotations per page (part "annotations") and filled-in form fields (part "form") as
+records of their own: neither is in a page's text.
 
 Lines near the top or bottom of a page that recur on several pages (digits ignored, so "Rev 3 ·
 page 4" matches "Rev 3 · page 5") are running headers/footers: they are cut from the pages and
@@ -30,6 +31,7 @@ _BARE_NUMBER = re.compile(r"^\W*(\d+)\W*$")
 _LETTER = re.compile(r"[^\W\d_]")
 _HYPHEN_BREAK = re.compile(r"([A-Za-z])-\n([a-z])")
 _DIGITS = re.compile(r"\d+")
+_NOT_REVIEW_ANNOTATIONS = {"/Link", "/Widget", "/Popup"}
 _PAGES_LISTED = 10  # page numbers named in a note, before "…"
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed files are reported by us, once
@@ -66,6 +68,9 @@ class PdfReader:
                 chunks.append(Chunk(Location(part="body", page=number), piece))
         if footers:
             chunks.append(Chunk(Location(part="footer"), "\n".join(footers.values())))
+        for number, page in enumerate(reader.pages, start=1):
+            for piece in split_text("\n".join(_annotation_lines(page, number, notes)), params.max_chunk_chars):
+                chunks.append(Chunk(Location(part="annotations", page=number), piece))
         form = _form_lines(reader, notes)
         if form:
             chunks.append(Chunk(Location(part="form"), "\n".join(form)))
@@ -76,6 +81,28 @@ class PdfReader:
             notes.append(f"{len(blank)} of {len(pages)} pages without a text layer (scanned?): {shown}")
         title = str((reader.metadata or {}).get("/Title") or "").strip()
         return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=notes)
+
+
+def _annotation_lines(page: pypdf.PageObject, number: int, notes: list[str]) -> list[str]:
+    """The text of a page's review annotations (sticky notes, text boxes, comments on highlights
+    and shapes, replies), one line each: none of it is in the page's text. Links, form widgets
+    (read as form fields) and pop-ups (a copy of their parent's text) are left out, and so is each
+    annotation's author (``/T``), a person's name."""
+    try:
+        annotations = page.get("/Annots")
+        annotations = annotations.get_object() if annotations is not None else []
+        lines = []
+        for reference in annotations or []:
+            annotation = reference.get_object()
+            if not hasattr(annotation, "get") or annotation.get("/Subtype") in _NOT_REVIEW_ANNOTATIONS:
+                continue
+            text = " ".join(str(annotation.get("/Contents") or "").split())
+            if text:
+                lines.append(text)
+        return lines
+    except Exception as error:  # a damaged annotation list costs the annotations, not the page
+        notes.append(f"page {number}: annotations could not be read ({type(error).__name__})")
+        return []
 
 
 def _form_lines(reader: pypdf.PdfReader, notes: list[str]) -> list[str]:
