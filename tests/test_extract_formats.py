@@ -911,3 +911,77 @@ def test_pdf_damaged_annotation_list_costs_a_note_not_the_page() -> None:
     extraction = READERS["pdf"].read(buffer.getvalue(), PARAMS)
     assert [c.location.part for c in extraction.chunks] == ["body"]
     assert extraction.notes == ["page 1: annotations could not be read (TypeError)"]
+
+
+def _workbook_with_comments() -> bytes:
+    """Two sheets: legacy comments on the first (one with the author prefix Excel writes, one rich
+    text), none on the second."""
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "BOM"
+    sheet.append(["Ref", "Qty"])
+    sheet.append(["C1", 4])
+    sheet["B2"].comment = Comment("J. Reviewer:\nShould be 6 after the rework", "J. Reviewer")
+    sheet["A2"].comment = Comment("X7R, not Y5V", "Someone Else")
+    workbook.create_sheet("Notes").append(["Status", "open"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _rewrite_members(data: bytes, changes: dict[str, bytes]) -> bytes:
+    """A copy of the zip ``data`` with members replaced or added."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, changes.pop(info.filename, source.read(info)))
+        for name, content in changes.items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_xlsx_cell_comments_are_a_record_per_sheet_without_authors() -> None:
+    extraction = READERS["xlsx"].read(_workbook_with_comments(), PARAMS)
+    comments = [(c.location.sheet, c.text) for c in extraction.chunks if c.location.part == "comments"]
+    assert comments == [("BOM", "A2: X7R, not Y5V\nB2: Should be 6 after the rework")]
+    assert "Reviewer" not in json.dumps([c.to_dict() for c in extraction.chunks])
+    assert extraction.notes == []
+
+
+def test_xlsx_threaded_comments_replace_their_legacy_copy() -> None:
+    data = _workbook_with_comments()
+    threaded = (
+        '<ThreadedComments xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments">'
+        '<threadedComment ref="B2" id="{1}" personId="{9}"><text>Should be 6 after the rework</text></threadedComment>'
+        '<threadedComment ref="B2" id="{2}" parentId="{1}" personId="{8}"><text>Agreed, done in rev C</text>'
+        "</threadedComment></ThreadedComments>"
+    )
+    rels = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments" '
+        'Target="../comments/comment1.xml" Id="rId1"/>'
+        '<Relationship Type="http://schemas.microsoft.com/office/2017/10/relationships/threadedComment" '
+        'Target="../threadedComments/threadedComment1.xml" Id="rId2"/></Relationships>'
+    )
+    data = _rewrite_members(
+        data,
+        {
+            "xl/worksheets/_rels/sheet1.xml.rels": rels.encode(),
+            "xl/threadedComments/threadedComment1.xml": threaded.encode(),
+        },
+    )
+    extraction = READERS["xlsx"].read(data, PARAMS)
+    comments = [c.text for c in extraction.chunks if c.location.part == "comments"]
+    assert comments == ["B2: Should be 6 after the rework\nB2: Agreed, done in rev C"]
+
+
+def test_xlsx_damaged_comments_part_costs_a_note_not_the_sheet() -> None:
+    data = _rewrite_members(_workbook_with_comments(), {"xl/comments/comment1.xml": b"<comments><oops"})
+    extraction = READERS["xlsx"].read(data, PARAMS)
+    assert [c.location.part for c in extraction.chunks] == ["table", "table"]
+    assert extraction.notes == ["sheet 1: cell comments could not be read (XMLSyntaxError)"]

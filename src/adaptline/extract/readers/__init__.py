@@ -63,7 +63,7 @@ def fingerprint(reader: Reader) -> str:
 READERS: dict[str, Reader] = {
     "docx": LazyReader("docx", "docx-4", "adaptline.extract.readers.docx:DocxReader"),
     "pptx": LazyReader("pptx", "pptx-2", "adaptline.extract.readers.pptx:PptxReader"),
-    "xlsx": LazyReader("xlsx", "xlsx-1", "adaptline.extract.readers.xlsx:XlsxReader"),
+    "xlsx": LazyReader("xlsx", "xlsx-2", "adaptline.extract.readers.xlsx:XlsxReader"),
     "pdf": LazyReader("pdf", "pdf-3", "adaptline.extract.readers.pdf:PdfReader"),
     "c": LazyReader("c", "c-3", "adaptline.extract.readers.c:CReader"),
 }

@@ -2,17 +2,21 @@
 
 Opened read-only with cached formula values (``data_only``): the numbers a reader sees in Excel,
 not formulas. Merged ranges are filled with their top-left value so every row reads on its own.
+Cell comments are one more record per sheet (part "comments").
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import posixpath
 import re
+import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 from adaptline.extract.params import ExtractParams
-from adaptline.extract.readers.base import Chunk, Extraction
+from adaptline.extract.readers.base import Chunk, Extraction, split_text
 from adaptline.imports import import_without
 from adaptline.records import Location
 
@@ -23,7 +27,13 @@ import_without("openpyxl", "numpy")
 
 import openpyxl  # noqa: E402
 from openpyxl.utils import get_column_letter, range_boundaries  # noqa: E402
+from openpyxl.xml.functions import fromstring  # noqa: E402  (lxml without entities or network)
 
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+_THREADED_COMMENTS = "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_THREADED_NS = "{http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments}"
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 # The end of a formula (</f>, or <f .../> for a cell sharing another's formula) not followed by a
 # cached value: a missing or empty <v>, as written by programs that do not calculate (openpyxl,
@@ -45,6 +55,13 @@ class XlsxReader:
                 raw = _sheet_xml(workbook, sheet)
                 merges = [range_boundaries(ref.decode("ascii")) for ref in _MERGE.findall(raw)]
                 chunks += _sheet_chunks(sheet, merges, params.xlsx_rows_per_chunk)  # type: ignore[arg-type]
+                try:
+                    comments = _comment_lines(workbook._archive, getattr(sheet, "_worksheet_path", ""))
+                except Exception as error:  # a damaged comments part costs the comments, not the sheet
+                    comments = []
+                    notes.append(f"sheet {number}: cell comments could not be read ({type(error).__name__})")
+                for piece in split_text("\n".join(comments), params.max_chunk_chars):
+                    chunks.append(Chunk(Location(part="comments", sheet=sheet.title), piece))
                 uncached = _formulas_without_value(raw)
                 if uncached:
                     notes.append(
@@ -64,6 +81,54 @@ def _sheet_xml(workbook: Any, sheet: Any) -> bytes:
         return b""
     with workbook._archive.open(path) as handle:
         return handle.read()
+
+
+def _comment_lines(archive: zipfile.ZipFile, sheet_path: str) -> list[str]:
+    """A sheet's cell comments as "B7: text" lines, in the order the file keeps them (read-only
+    mode reads none). Threaded comments (Excel 365) are read where a sheet has them: its legacy
+    comments part then only holds a "[Threaded comment]" copy for older Excel. The author's name
+    Excel puts in front of a legacy comment's text is left out, as are the authors."""
+    if not sheet_path:
+        return []
+    folder, name = posixpath.split(sheet_path)
+    rels_path = posixpath.join(folder, "_rels", f"{name}.rels")
+    if rels_path not in archive.NameToInfo:
+        return []
+    targets: dict[str, list[str]] = {}
+    for relationship in fromstring(archive.read(rels_path)).iter(_RELATIONSHIP):
+        if relationship.get("TargetMode") == "External":
+            continue
+        target = relationship.get("Target", "")
+        member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        targets.setdefault(relationship.get("Type", ""), []).append(member)
+    lines = []
+    if threaded := targets.get(_THREADED_COMMENTS):
+        for member in threaded:
+            for comment in fromstring(archive.read(member)).iter(f"{_THREADED_NS}threadedComment"):
+                text = " ".join(comment.findtext(f"{_THREADED_NS}text", "").split())
+                if text:
+                    lines.append(f"{comment.get('ref', '')}: {text}")
+        return lines
+    for member in targets.get(_COMMENTS, []):
+        root = fromstring(archive.read(member))
+        authors = [author.text or "" for author in root.iter(f"{_SHEET_NS}author")]
+        for comment in root.iter(f"{_SHEET_NS}comment"):
+            body = comment.find(f"{_SHEET_NS}text")
+            text = "".join(_rich_text(body)) if body is not None else ""
+            author_id = int(comment.get("authorId", "-1"))
+            author = authors[author_id].strip() if 0 <= author_id < len(authors) else ""
+            if author and text.startswith(f"{author}:"):
+                text = text[len(author) + 1 :]
+            text = " ".join(text.split())
+            if text:
+                lines.append(f"{comment.get('ref', '')}: {text}")
+    return lines
+
+
+def _rich_text(body: Any) -> Iterator[str]:
+    """A comment's text: plain (``t``) or rich-text runs (``r/t``); phonetic hints left out."""
+    for child in body.iterchildren(f"{_SHEET_NS}t", f"{_SHEET_NS}r"):
+        yield (child.text if child.tag == f"{_SHEET_NS}t" else child.findtext(f"{_SHEET_NS}t")) or ""
 
 
 def _formulas_without_value(raw: bytes) -> int:
