@@ -54,6 +54,14 @@ class _Line:
     y2: float
 
 
+@dataclass(frozen=True)
+class _Note:
+    """A reviewer's sticky note in the margin: an annotation, not page text."""
+
+    y: float
+    text: str
+
+
 def _fits(text: str, font: str, size: float, width: float) -> bool:
     return stringWidth(text, font, size) <= width
 
@@ -102,7 +110,7 @@ class _Layout:
     """Places blocks on pages; each page is a list of drawing operations."""
 
     def __init__(self) -> None:
-        self.pages: list[list[_Text | _Run | _Line]] = [[]]
+        self.pages: list[list[_Text | _Run | _Line | _Note]] = [[]]
         self.y = TOP
         self.width = PAGE_WIDTH - 2 * MARGIN_X
 
@@ -200,6 +208,8 @@ def pdf_bytes(
             layout.table(block[1])
         elif kind == "break":
             layout.new_page()
+        elif kind == "note":  # ("note", text): a sticky note beside the last block (pdf only)
+            layout.pages[-1].append(_Note(layout.y, block[1]))
         else:
             raise ValueError(f"unknown pdf block kind {kind!r}")
     buffer = io.BytesIO()
@@ -228,6 +238,9 @@ def pdf_bytes(
                     text.setTextOrigin(part.x, part.y)
                     text.textOut(part.text)
                 canvas.drawText(text)
+            elif isinstance(op, _Note):
+                margin = PAGE_WIDTH - MARGIN_X + 4
+                canvas.textAnnotation(op.text, Rect=(margin, op.y, margin + 16, op.y + 16), relative=0)
             else:
                 canvas.line(op.x1, op.y1, op.x2, op.y2)
         canvas.showPage()

@@ -141,6 +141,11 @@ def uart_spec(rev: str) -> SpecDoc:
             + (" For 921600 baud the oversampling by 8 (OVER8 = 1 in USART_CR1) is mandatory." if d else ""),
         ),
         ("table", rates),
+        *(
+            [("note", "Check the 921600 baud error against the OVER8 measurement of FW-211 before release.")]
+            if d
+            else []
+        ),
         ("break",),
         ("h", 2, "4 Frame format"),
         (
