@@ -985,3 +985,66 @@ def test_xlsx_damaged_comments_part_costs_a_note_not_the_sheet() -> None:
     extraction = READERS["xlsx"].read(data, PARAMS)
     assert [c.location.part for c in extraction.chunks] == ["table", "table"]
     assert extraction.notes == ["sheet 1: cell comments could not be read (XMLSyntaxError)"]
+
+
+_PPTX_NAMESPACES = (
+    'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:a14="http://schemas.microsoft.com/office/drawing/2010/main" '
+    'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
+)
+
+
+def _text_box_xml(shape_id: int, top: int, paragraphs: str) -> str:
+    return (
+        f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="TextBox {shape_id}"/><p:cNvSpPr txBox="1"/><p:nvPr/>'
+        f'</p:nvSpPr><p:spPr><a:xfrm><a:off x="914400" y="{top}"/><a:ext cx="4000000" cy="400000"/></a:xfrm>'
+        f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></p:spPr><p:txBody><a:bodyPr/><a:lstStyle/>{paragraphs}'
+        "</p:txBody></p:sp>"
+    )
+
+
+def _equation_shape_xml(shape_id: int, top: int, choice_paragraphs: str) -> str:
+    """A text box holding an equation, as PowerPoint saves it: the shape inside mc:AlternateContent,
+    with a blank copy (drawn from a picture) as the fallback."""
+    fallback = _text_box_xml(shape_id, top, "<a:p><a:r><a:t> </a:t></a:r></a:p>")
+    return (
+        f'<mc:AlternateContent {_PPTX_NAMESPACES}><mc:Choice Requires="a14">'
+        f"{_text_box_xml(shape_id, top, choice_paragraphs)}</mc:Choice><mc:Fallback>{fallback}</mc:Fallback>"
+        "</mc:AlternateContent>"
+    )
+
+
+def test_pptx_shapes_with_equations_are_read_with_the_equations() -> None:
+    """python-pptx does not list a shape inside mc:AlternateContent, which is how PowerPoint saves
+    every shape holding an equation: such a text box was lost whole."""
+    from pptx.oxml import parse_xml
+
+    inline = _mr("V=I") + _m("sSub", ("e", _mr("R")), ("sub", _mr("load")))
+    power = _mr("P=") + _m("sSup", ("e", _mr("I")), ("sup", _mr("2"))) + _mr("R")
+    display = f"<m:oMathPara><m:oMath>{power}</m:oMath></m:oMathPara>"
+    ohm = _equation_shape_xml(
+        10,
+        1_500_000,
+        f"<a:p><a:r><a:t>Ohm's law: </a:t></a:r><a14:m><m:oMath>{inline}</m:oMath></a14:m>"
+        "<a:r><a:t> at 25 °C</a:t></a:r></a:p>"
+        f"<a:p><a14:m>{display}</a14:m></a:p>",
+    )
+    group = (
+        f'<p:grpSp {_PPTX_NAMESPACES}><p:nvGrpSpPr><p:cNvPr id="20" name="Group 20"/><p:cNvGrpSpPr/><p:nvPr/>'
+        '</p:nvGrpSpPr><p:grpSpPr><a:xfrm><a:off x="914400" y="3000000"/><a:ext cx="4000000" cy="900000"/>'
+        '<a:chOff x="914400" y="3000000"/><a:chExt cx="4000000" cy="900000"/></a:xfrm></p:grpSpPr>'
+        + _text_box_xml(21, 3_000_000, "<a:p><a:r><a:t>Grouped note</a:t></a:r></a:p>")
+        + _equation_shape_xml(22, 3_500_000, f"<a:p><a14:m><m:oMath>{_mr('τ=RC')}</m:oMath></a14:m></a:p>")
+        + "</p:grpSp>"
+    )
+
+    def build(slide) -> None:
+        tree = slide.shapes._spTree
+        tree.append(parse_xml(ohm))
+        tree.append(parse_xml(group))
+        slide.shapes.add_textbox(914400, 2_200_000, 4_000_000, 400_000).text_frame.text = "Plain box"
+
+    [body] = [chunk.text for chunk in READERS["pptx"].read(_deck_with(build), PARAMS).chunks]
+    assert body == "# Flow\nOhm's law: V=IR_load at 25 °C\nP=I^2R\nPlain box\nGrouped note\nτ=RC"

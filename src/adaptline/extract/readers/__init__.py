@@ -46,7 +46,7 @@ class LazyReader:
         return self.load().read(data, params)  # type: ignore[attr-defined]
 
 
-_SHARED_SOURCES = ("readers/base.py", "safety.py", "worker.py", "params.py")
+_SHARED_SOURCES = ("readers/base.py", "readers/omml.py", "safety.py", "worker.py", "params.py")
 
 
 def _source_hash(reader_source: str | None) -> str:
@@ -62,7 +62,7 @@ def fingerprint(reader: Reader) -> str:
 # Bump a version when the same bytes would give different records: cached results are then redone.
 READERS: dict[str, Reader] = {
     "docx": LazyReader("docx", "docx-4", "adaptline.extract.readers.docx:DocxReader"),
-    "pptx": LazyReader("pptx", "pptx-2", "adaptline.extract.readers.pptx:PptxReader"),
+    "pptx": LazyReader("pptx", "pptx-3", "adaptline.extract.readers.pptx:PptxReader"),
     "xlsx": LazyReader("xlsx", "xlsx-2", "adaptline.extract.readers.xlsx:XlsxReader"),
     "pdf": LazyReader("pdf", "pdf-3", "adaptline.extract.readers.pdf:PdfReader"),
     "c": LazyReader("c", "c-3", "adaptline.extract.readers.c:CReader"),

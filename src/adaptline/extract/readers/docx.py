@@ -29,6 +29,7 @@ from docx.text.paragraph import Paragraph
 
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, markdown_table, split_text
+from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
 from adaptline.records import Location
 
 _HEADING = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
@@ -36,12 +37,6 @@ _RUN, _PARAGRAPH, _TEXT_BOX = qn("w:r"), qn("w:p"), qn("w:txbxContent")
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _NOTE_PARTS = (("footnotes", RT.FOOTNOTES), ("endnotes", RT.ENDNOTES), ("comments", RT.COMMENTS))
 _NOTE_SEPARATORS = {"separator", "continuationSeparator", "continuationNotice"}  # Word's own note lines
-_MATH_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
-_MATH, _MATH_PARAGRAPH, _MATH_E, _MATH_ROW, _MATH_D = (
-    f"{{{_MATH_NS}}}{name}" for name in ("oMath", "oMathPara", "e", "mr", "d")
-)
-_MATH_T, _MATH_VAL, _WORD_T = f"{{{_MATH_NS}}}t", f"{{{_MATH_NS}}}val", qn("w:t")
-_ROOTS = {"2": "√", "3": "∛", "4": "∜"}
 _NOT_SHOWN = {qn("w:del"), qn("w:moveFrom"), qn("w:pPr"), qn("w:rPr"), _FALLBACK}  # never hold shown text
 # The main part's content type of a document, macro-enabled document, template, macro-enabled
 # template (.docx/.docm/.dotx/.dotm). python-docx's Document() takes the first only; the body is
@@ -134,7 +129,7 @@ def paragraph_text(paragraph: BaseOxmlElement) -> str:
     paragraph, so it loses tracked insertions (``w:ins``), moved-in text, inline content controls
     (the filled-in fields of a form template), simple fields and smart tags. Here every run under
     the paragraph counts, in document order, except deleted and moved-away text and the fallback
-    copy of alternate content. Equations are written out by ``math_text``.
+    copy of alternate content. Equations are written out by ``omml.equation_text``.
     """
     pieces: list[str] = []
 
@@ -142,96 +137,13 @@ def paragraph_text(paragraph: BaseOxmlElement) -> str:
         for child in element.iterchildren():
             if child.tag == _RUN:
                 pieces.append(child.text)  # CT_R.text: w:t, tabs, breaks; not drawings or field codes
-            elif child.tag == _MATH:
-                pieces.append(math_text(child))
-            elif child.tag == _MATH_PARAGRAPH:  # a display equation: its equations, one per line
-                pieces.append("\n".join(math_text(math) for math in child.iterchildren(_MATH)))
+            elif child.tag in (MATH, MATH_PARAGRAPH):
+                pieces.append(equation_text(child))
             elif isinstance(child.tag, str) and child.tag not in _NOT_SHOWN:
                 visit(child)
 
     visit(paragraph)
     return "".join(pieces)
-
-
-def math_text(element: BaseOxmlElement) -> str:
-    """An Office Math element (``m:oMath`` or anything inside it) in a linear form close to what
-    Word's own linear format shows: ``V_out=V_in·R_2/(R_1+R_2)``, ``√(P/R)``, ``∑_(k=1)^n x_k``.
-
-    python-docx reads no math, so equations (common in design reviews and test reports) were lost
-    without a word. Element names are the ECMA-376 Part 1 §22.1 ones; an element not listed reads as
-    its children's text, so an unfamiliar construct keeps its characters.
-    """
-    tag = _local(element.tag, _MATH_NS)
-    if tag is None:  # a WordprocessingML element inside math (tracked change, run properties)
-        return "" if element.tag in _NOT_SHOWN else "".join(math_text(child) for child in element.iterchildren())
-    if tag == "r":  # a math run: m:t, or w:t in runs Word wrote as ordinary text
-        return "".join(child.text or "" for child in element.iterchildren(_MATH_T, _WORD_T))
-    if tag.endswith("Pr"):  # properties (m:fPr, m:ctrlPr, ...): read where the construct needs them
-        return ""
-
-    def part(name: str) -> str:
-        child = element.find(f"{{{_MATH_NS}}}{name}")
-        return "" if child is None else math_text(child)
-
-    def option(name: str, default: str) -> str:
-        node = element.find(f"{{{_MATH_NS}}}{tag}Pr/{{{_MATH_NS}}}{name}")
-        return default if node is None else node.get(_MATH_VAL, default)
-
-    if tag == "f":
-        return f"{_grouped(part('num'))}/{_grouped(part('den'))}"
-    if tag in ("sSup", "sSub", "sSubSup", "sPre"):
-        scripts = "".join(f"{mark}{_grouped(part(name))}" for mark, name in (("_", "sub"), ("^", "sup")) if part(name))
-        return scripts + part("e") if tag == "sPre" else part("e") + scripts
-    if tag == "rad":
-        degree = part("deg")
-        return ("√" if not degree else _ROOTS.get(degree, f"√[{degree}]")) + _grouped(part("e"))
-    if tag == "d":
-        items = [math_text(child) for child in element.iterchildren(_MATH_E)]
-        return option("begChr", "(") + option("sepChr", "|").join(items) + option("endChr", ")")
-    if tag == "nary":
-        limits = "".join(f"{mark}{_grouped(part(name))}" for mark, name in (("_", "sub"), ("^", "sup")) if part(name))
-        return f"{option('chr', '∫')}{limits} {part('e')}"
-    if tag == "func":
-        argument = part("e")
-        return part("fName") + (argument if argument.startswith("(") else f" {argument}")
-    if tag in ("limLow", "limUpp"):
-        return part("e") + ("_" if tag == "limLow" else "^") + _grouped(part("lim"))
-    if tag == "acc":
-        return _grouped(part("e")) + option("chr", "\u0302")  # a combining accent, after its base
-    if tag == "eqArr":
-        return "\n".join(math_text(child) for child in element.iterchildren(_MATH_E))
-    if tag == "m":
-        rows = [[math_text(cell) for cell in row.iterchildren(_MATH_E)] for row in element.iterchildren(_MATH_ROW)]
-        text = "; ".join(", ".join(row) for row in rows)
-        item = element.getparent()  # a matrix alone between delimiters takes theirs, e.g. (a, b; c, d)
-        alone = item is not None and item.tag == _MATH_E and len(item) == 1 and item.getparent().tag == _MATH_D
-        return text if alone else f"[{text}]"
-    return "".join(math_text(child) for child in element.iterchildren())
-
-
-def _local(tag: object, namespace: str) -> str | None:
-    """``tag``'s local name if it is in ``namespace``."""
-    prefix = f"{{{namespace}}}"
-    return tag[len(prefix) :] if isinstance(tag, str) and tag.startswith(prefix) else None
-
-
-def _grouped(text: str) -> str:
-    """``text`` in parentheses unless it is one operand (``R_2``, ``out``, ``(a+b)``), so that
-    scripts, fractions and roots read unambiguously: ``R_2/(R_1+R_2)``."""
-    return text if _one_operand(text) else f"({text})"
-
-
-def _one_operand(text: str) -> bool:
-    """No operator, space or separator outside brackets, and not empty."""
-    depth = 0
-    for char in text:
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif depth == 0 and not (char.isalnum() or char in "_^.′″"):
-            return False
-    return bool(text) and depth == 0
 
 
 def _notes_text(document_part: DocumentPart, relationship: str) -> str:

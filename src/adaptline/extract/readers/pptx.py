@@ -1,5 +1,5 @@
 """PowerPoint (.pptx): one record per slide (title, text in reading order, tables, charts as
-their data, SmartArt as an outline) plus notes.
+their data, SmartArt as an outline, equations in a linear form) plus notes.
 
 Shapes are ordered top-to-bottom, then left-to-right, which is how a reader scans a slide;
 group shapes are opened recursively. Speaker notes are a separate record (part "notes"); slide
@@ -12,6 +12,7 @@ table built once (python-pptx would resolve the inheritance again for every shap
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import pptx  # noqa: F401  (registers python-pptx's part types, used by Package.open below)
@@ -26,6 +27,7 @@ from pptx.shapes.placeholder import NotesSlidePlaceholder
 
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, markdown_table, split_text
+from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
 from adaptline.records import Location
 
 _TITLE_TYPES = {"title", "ctrTitle"}
@@ -39,6 +41,10 @@ _DGM = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}"
 _GRAPHIC_FRAME = f"{_PML}graphicFrame"
 _DIAGRAM_PATH = f"{_DRAWING}graphic/{_DRAWING}graphicData/{_DGM}relIds"
 _REL_DATA_MODEL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}dm"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_ALTERNATE_CONTENT, _CHOICE, _MC_FALLBACK = f"{_MC}AlternateContent", f"{_MC}Choice", f"{_MC}Fallback"
+_A14_MATH = "{http://schemas.microsoft.com/office/drawing/2010/main}m"
+_TEXT_CHILDREN = {f"{_DRAWING}r", f"{_DRAWING}br", f"{_DRAWING}fld"}
 _NODE_TYPES = {None, "node", "asst"}  # SmartArt points with a node's text (not doc, pres, transitions)
 # Main part content types of a presentation, slide show and template, each also macro-enabled
 # (.pptx/.pptm/.ppsx/.ppsm/.potx/.potm). python-pptx's Presentation() takes the first two only;
@@ -74,7 +80,7 @@ class PptxReader:
             inherited = layouts.get(id(layout.part))
             if inherited is None:
                 inherited = layouts[id(layout.part)] = _layout_positions(layout)
-            all_shapes = list(slide.shapes)  # python-pptx builds new shape proxies on every pass
+            all_shapes = _member_shapes(slide.shapes)  # python-pptx builds new shape proxies on every pass
             shapes = [s for s in all_shapes if _placeholder_type(s) not in _RUNNING_TYPES]
             for shape in all_shapes:
                 if (
@@ -84,7 +90,7 @@ class PptxReader:
                 ):
                     footers.setdefault(" ".join(shape.text_frame.text.split()))
             titles = [s for s in shapes if _placeholder_type(s) in _TITLE_TYPES and s.has_text_frame]
-            title = " ".join(titles[0].text_frame.text.split()) if titles else ""
+            title = " ".join(_frame_text(titles[0].text_frame).split()) if titles else ""
             lines = [f"# {title}"] if title else []
             for shape in _ordered([s for s in shapes if s not in titles[:1]], inherited):
                 lines += _shape_text(shape, inherited, unread, number)
@@ -98,6 +104,49 @@ class PptxReader:
             chunks.append(Chunk(Location(part="footer"), "\n".join(footers)))
         title = (presentation.core_properties.title or "").strip()
         return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=unread)
+
+
+def _member_shapes(shapes: Any) -> list[BaseShape]:
+    """The shapes of a slide or group, in z-order, with those python-pptx does not list: a shape
+    inside ``mc:AlternateContent``. PowerPoint saves every shape that holds an equation that way
+    (the fallback is a picture of it), so python-pptx lost such a shape whole, text and all
+    (python-pptx issues #621, #947). Of the alternatives, the first that holds shapes is read."""
+    tree = shapes._spTree
+    members = []
+    for element in tree.iterchildren():
+        if element.tag in tree._shape_tags:
+            members.append(shapes._shape_factory(element))
+        elif element.tag == _ALTERNATE_CONTENT:
+            for branch in element.iterchildren(_CHOICE, _MC_FALLBACK):
+                inner = [child for child in branch.iterchildren() if child.tag in tree._shape_tags]
+                if inner:
+                    members += [shapes._shape_factory(child) for child in inner]
+                    break
+    return members
+
+
+def _frame_text(frame: Any) -> str:
+    return "\n".join(_paragraph_text(paragraph) for paragraph in frame.paragraphs)
+
+
+def _paragraph_text(paragraph: Any) -> str:
+    """python-pptx's ``paragraph.text``, plus equations (``a14:m``), which it skips."""
+    element = paragraph._p
+    if next(element.iter(_A14_MATH), None) is None:
+        return paragraph.text
+    return "".join(_inline_text(element))
+
+
+def _inline_text(element: Any) -> Iterator[str]:
+    for child in element.iterchildren():
+        if child.tag in _TEXT_CHILDREN:
+            yield child.text  # a run, a field, or "\v" for a line break, as python-pptx reads them
+        elif child.tag == _A14_MATH:
+            yield " ".join(equation_text(math) for math in child.iterchildren(MATH, MATH_PARAGRAPH))
+        elif child.tag == _ALTERNATE_CONTENT:
+            branch = next(child.iterchildren(_CHOICE, _MC_FALLBACK), None)
+            if branch is not None:
+                yield from _inline_text(branch)
 
 
 def _placeholder_type(shape: BaseShape) -> str | bool | None:
@@ -153,7 +202,7 @@ def _ordered(shapes: list[BaseShape], inherited: dict[int, Position]) -> list[Ba
 def _shape_text(shape: BaseShape, inherited: dict[int, Position], unread: list[str], slide: int) -> list[str]:
     if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
         lines: list[str] = []
-        for child in _ordered(list(shape.shapes), {}):
+        for child in _ordered(_member_shapes(shape.shapes), {}):
             lines += _shape_text(child, {}, unread, slide)
         return lines
     if getattr(shape, "has_table", False) and shape.has_table:
@@ -176,7 +225,7 @@ def _shape_text(shape: BaseShape, inherited: dict[int, Position], unread: list[s
     bullets = _placeholder_type(shape) in _BULLET_TYPES
     lines = []
     for paragraph in shape.text_frame.paragraphs:
-        text = " ".join(paragraph.text.split())
+        text = " ".join(_paragraph_text(paragraph).split())
         if not text:
             continue
         if bullets or paragraph.level > 0:
