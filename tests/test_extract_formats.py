@@ -1045,6 +1045,12 @@ def test_pptx_shapes_with_equations_are_read_with_the_equations() -> None:
         tree.append(parse_xml(ohm))
         tree.append(parse_xml(group))
         slide.shapes.add_textbox(914400, 2_200_000, 4_000_000, 400_000).text_frame.text = "Plain box"
+        table = slide.shapes.add_table(2, 1, 914400, 4_500_000, 4_000_000, 600_000).table
+        table.cell(0, 0).text = "Limit"
+        cell = table.cell(1, 0).text_frame.paragraphs[0]._p
+        cell.append(parse_xml(f"<a14:m {_PPTX_NAMESPACES}><m:oMath>{_mr('I≤2 A')}</m:oMath></a14:m>"))
 
     [body] = [chunk.text for chunk in READERS["pptx"].read(_deck_with(build), PARAMS).chunks]
-    assert body == "# Flow\nOhm's law: V=IR_load at 25 °C\nP=I^2R\nPlain box\nGrouped note\nτ=RC"
+    assert body == (
+        "# Flow\nOhm's law: V=IR_load at 25 °C\nP=I^2R\nPlain box\nGrouped note\nτ=RC\n| Limit |\n|---|\n| I≤2 A |"
+    )

@@ -206,7 +206,7 @@ def _shape_text(shape: BaseShape, inherited: dict[int, Position], unread: list[s
             lines += _shape_text(child, {}, unread, slide)
         return lines
     if getattr(shape, "has_table", False) and shape.has_table:
-        rows = [[cell.text for cell in row.cells] for row in shape.table.rows]
+        rows = [[_frame_text(cell.text_frame) for cell in row.cells] for row in shape.table.rows]
         table = markdown_table(rows)
         return [table] if table else []
     if shape._element.tag == _GRAPHIC_FRAME:  # a chart, a SmartArt graphic (or an OLE object)
