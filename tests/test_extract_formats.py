@@ -1054,3 +1054,86 @@ def test_pptx_shapes_with_equations_are_read_with_the_equations() -> None:
     assert body == (
         "# Flow\nOhm's law: V=IR_load at 25 °C\nP=I^2R\nPlain box\nGrouped note\nτ=RC\n| Limit |\n|---|\n| I≤2 A |"
     )
+
+
+def _docx_with_chart(chart_xml: bytes) -> bytes:
+    """A .docx with a paragraph holding an inline chart (the chart part's XML as given)."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("Before.")
+    content_type = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+    part = Part(PackURI("/word/charts/chart1.xml"), content_type, chart_xml, document.part.package)
+    rel_id = document.part.relate_to(part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart")
+    paragraph = document.add_paragraph("Figure 3: efficiency.")
+    paragraph._p.append(
+        parse_xml(
+            '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+            'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:drawing><wp:inline>'
+            '<wp:extent cx="5486400" cy="3200400"/><wp:docPr id="1" name="Chart 1"/><a:graphic>'
+            '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+            f'<c:chart r:id="{rel_id}"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'
+        )
+    )
+    document.add_paragraph("After.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_docx_charts_follow_their_paragraph_as_title_and_data() -> None:
+    from pptx.chart.data import CategoryChartData
+    from pptx.chart.xmlwriter import ChartXmlWriter
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    efficiency = CategoryChartData()
+    efficiency.categories = ["10 %", "50 %", "100 %"]
+    efficiency.add_series("Rev A", (88.1, 93.4, 91.0))
+    efficiency.add_series("Rev B", (89.0, None, 92.5))
+    chart_xml = ChartXmlWriter(XL_CHART_TYPE.COLUMN_CLUSTERED, efficiency).xml.encode()
+    chart_xml = chart_xml.replace(  # a title, as Word writes one
+        b"<c:chart>",
+        b"<c:chart><c:title><c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>Efficiency</a:t></a:r></a:p><a:p><a:r>"
+        b"<a:t>vs load</a:t></a:r></a:p></c:rich></c:tx></c:title>",
+    )
+    extraction = READERS["docx"].read(_docx_with_chart(chart_xml), PARAMS)
+    [body] = [chunk.text for chunk in extraction.chunks]
+    assert body == (
+        "Before.\n\nFigure 3: efficiency.\n\nChart: Efficiency vs load\n"
+        "|  | Rev A | Rev B |\n|---|---|---|\n| 10 % | 88.1 | 89 |\n| 50 % | 93.4 |  |\n| 100 % | 91 | 92.5 |"
+        "\n\nAfter."
+    )
+    assert extraction.notes == []
+
+
+def test_docx_damaged_chart_costs_a_note_not_the_document() -> None:
+    extraction = READERS["docx"].read(_docx_with_chart(b"<c:chartSpace"), PARAMS)
+    assert [chunk.text for chunk in extraction.chunks] == ["Before.\n\nFigure 3: efficiency.\n\nAfter."]
+    assert extraction.notes == ["a chart could not be read (XMLSyntaxError)"]
+
+
+def test_chart_multi_level_categories_and_values_without_categories() -> None:
+    from adaptline.extract.readers.charts import chart_lines, parse_chart
+
+    def points(values: list[str]) -> str:
+        return "".join(f'<c:pt idx="{i}"><c:v>{v}</c:v></c:pt>' for i, v in enumerate(values) if v)
+
+    levels = f"<c:lvl>{points(['Jan', 'Feb', 'Jan'])}</c:lvl><c:lvl>{points(['2023', '', '2024'])}</c:lvl>"
+    chart = (
+        '<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart><c:plotArea>'
+        "<c:layout/><c:barChart><c:ser><c:tx><c:v>Returns</c:v></c:tx><c:cat><c:multiLvlStrRef><c:f>A2:B4</c:f>"
+        f'<c:multiLvlStrCache><c:ptCount val="3"/>{levels}</c:multiLvlStrCache></c:multiLvlStrRef></c:cat>'
+        f"<c:val><c:numRef><c:numCache>{points(['3', '1.50000000001', '0'])}</c:numCache></c:numRef></c:val>"
+        "</c:ser></c:barChart><c:lineChart><c:ser><c:val><c:numLit>"
+        f"{points(['0.25', '', '0.75'])}</c:numLit></c:val></c:ser></c:lineChart><c:catAx/></c:plotArea>"
+        "</c:chart></c:chartSpace>"
+    )
+    assert chart_lines(parse_chart(chart.encode())) == [
+        "|  | Returns |\n|---|---|\n| Jan | 3 |\n| Feb | 1.5 |\n| Jan | 0 |",
+        "|  | series 1 |\n|---|---|\n| 1 | 0.25 |\n| 3 | 0.75 |",
+    ]

@@ -84,6 +84,7 @@ def _apply_core(props: object, meta: DocMeta) -> None:
 #   ("ul", [items])      bulleted list           ("ol", [items])    numbered list
 #   ("table", rows)      table, first row = header                ("break",)         page break
 #   ("eq", text, math)   paragraph: text, then an equation (math_run/math_sub/math_frac XML)
+#   ("chart", caption, title, categories, [(series name, values)])   caption paragraph with a line chart
 Block = tuple
 
 
@@ -120,6 +121,8 @@ def docx_bytes(blocks: Sequence[Block], meta: DocMeta, header_text: str = "", fo
 
             paragraph = document.add_paragraph(block[1])
             paragraph._p.append(parse_xml(f'<m:oMath xmlns:m="{_MATH_NS}">{block[2]}</m:oMath>'))
+        elif kind == "chart":
+            _add_line_chart(document, *block[1:])
         elif kind == "break":
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         else:
@@ -131,6 +134,49 @@ def docx_bytes(blocks: Sequence[Block], meta: DocMeta, header_text: str = "", fo
 
 
 _MATH_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+_CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+_CHART_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
+
+
+def _add_line_chart(
+    document: object, caption: str, title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]
+) -> None:
+    """A caption paragraph holding an inline line chart, as Word saves one: a chart part (written by
+    python-pptx's chart XML writer, which Word shares) with the data in its cache."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+    from pptx.chart.data import CategoryChartData
+    from pptx.chart.xmlwriter import ChartXmlWriter
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    data = CategoryChartData()
+    data.categories = list(categories)
+    for name, values in series:
+        data.add_series(name, tuple(values))
+    chart_xml = ChartXmlWriter(XL_CHART_TYPE.LINE_MARKERS, data).xml.replace(
+        "<c:chart>",
+        f"<c:chart><c:title><c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>{escape(title)}</a:t></a:r></a:p>"
+        '</c:rich></c:tx><c:overlay val="0"/></c:title><c:autoTitleDeleted val="0"/>',
+        1,
+    )
+    package = document.part.package  # type: ignore[attr-defined]
+    number = sum(1 for part in package.iter_parts() if part.content_type == _CHART_TYPE) + 1
+    part = Part(PackURI(f"/word/charts/chart{number}.xml"), _CHART_TYPE, chart_xml.encode("utf-8"), package)
+    rel_id = document.part.relate_to(part, _CHART_RELATIONSHIP)  # type: ignore[attr-defined]
+    paragraph = document.add_paragraph(caption)  # type: ignore[attr-defined]
+    paragraph._p.append(
+        parse_xml(
+            '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+            'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:drawing><wp:inline>'
+            f'<wp:extent cx="5486400" cy="2743200"/><wp:docPr id="{1000 + number}" name="Chart {number}"/><a:graphic>'
+            '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+            f'<c:chart r:id="{rel_id}"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'
+        )
+    )
 
 
 def math_run(text: str) -> str:

@@ -509,6 +509,13 @@ def thermal_report() -> tuple[list[Block], DocMeta, str, str]:
             "estimate of the design review. The DC link capacitor ripple heating dominates its temperature rise.",
         ),
         (
+            "chart",
+            "Figure 1: case temperatures during the 25 A soak at 60 degC ambient.",
+            "Case temperature (degC) vs time",
+            ["0 min", "15 min", "30 min", "45 min", "60 min"],
+            [("Q4 low-side FET", [60.2, 91.5, 101.7, 104.3, 104.8]), ("C40 DC link", [60.1, 72.4, 78.9, 80.8, 81.3])],
+        ),
+        (
             "eq",
             "Thermal resistance from the steady-state readings: ",
             math_sub("R", "θJA")

@@ -4,7 +4,8 @@ The body XML is walked child by child so tables stay where they appear between p
 Running headers and footers become their own records (part "header"/"footer"): they often carry
 names and document numbers that the scrub stage must see, and they are noise inside body text.
 Footnotes, endnotes and review comments are records of their own too ("footnotes", "endnotes",
-"comments"). Equations (Office Math) are written out in a linear form where they stand.
+"comments"). Equations (Office Math) are written out in a linear form where they stand; charts
+follow their paragraph as their title and data.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from docx.text.paragraph import Paragraph
 
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, markdown_table, split_text
+from adaptline.extract.readers.charts import CHART_REFERENCE, CHART_RELATIONSHIP_ID, chart_lines, parse_chart
 from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
 from adaptline.records import Location
 
@@ -66,7 +68,8 @@ class DocxReader:
             raise ExtractError(f"not a Word document (main part of type {part.content_type})")
         document = part.document
         chunks = [Chunk(Location(part="header"), text) for text in _running_texts(document, "header")]
-        for section in _sections(document):
+        unread: list[str] = []  # report notes: charts that could not be read
+        for section in _sections(document, unread):
             for piece in split_text("\n\n".join(section.blocks), params.max_chunk_chars):
                 chunks.append(Chunk(Location(part="body", heading_path=section.heading_path or None), piece))
         for which, relationship in _NOTE_PARTS:
@@ -74,17 +77,17 @@ class DocxReader:
                 chunks.append(Chunk(Location(part=which), piece))
         chunks += [Chunk(Location(part="footer"), text) for text in _running_texts(document, "footer")]
         title = (document.core_properties.title or "").strip()
-        return Extraction(chunks=chunks, meta={"title": title} if title else {})
+        return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=unread)
 
 
-def _sections(document: Document) -> list[_Section]:
+def _sections(document: Document, unread: list[str]) -> list[_Section]:
     """Body blocks (markdown) grouped under the heading that precedes them."""
     numbering = _NumberingFormats(document)
     styles = _StyleNames(document)
     sections = [_Section(heading_path=())]
     stack: list[tuple[int, str]] = []  # (level, title) of the open headings
     counters: dict[tuple[str, int], int] = {}  # item numbers of the list being read; empty outside lists
-    boxes: list[str] = []  # text boxes of the last paragraph: their own flow, placed after it
+    boxes: list[str] = []  # text boxes and charts of the last paragraph: their own flow, placed after it
     for block in _body_blocks(document):
         if boxes:
             sections[-1].blocks.extend(boxes)
@@ -96,7 +99,7 @@ def _sections(document: Document) -> list[_Section]:
             if table:
                 sections[-1].blocks.append(table)
             continue
-        boxes = _text_boxes(block._p)
+        boxes = _text_boxes(block._p) + _charts(block._p, document.part, unread)
         text = paragraph_text(block._p).strip()
         if not text:
             continue
@@ -174,6 +177,22 @@ def _text_boxes(paragraph: BaseOxmlElement) -> list[str]:
         if text:
             boxes.append(text)
     return boxes
+
+
+def _charts(paragraph: BaseOxmlElement, part: DocumentPart, unread: list[str]) -> list[str]:
+    """Each chart anchored in a paragraph as its title and data (python-docx reads no charts)."""
+    charts = []
+    for reference in paragraph.iter(CHART_REFERENCE):
+        if any(ancestor.tag == _FALLBACK for ancestor in reference.iterancestors()):
+            continue
+        try:
+            lines = chart_lines(parse_chart(part.related_parts[reference.get(CHART_RELATIONSHIP_ID)].blob))
+        except Exception as error:  # a damaged chart part costs that chart, not the document
+            unread.append(f"a chart could not be read ({type(error).__name__})")
+            continue
+        if lines:
+            charts.append("\n".join(lines))
+    return charts
 
 
 def _list_line(text: str, info: tuple[str, int, bool], counters: dict[tuple[str, int], int]) -> str:

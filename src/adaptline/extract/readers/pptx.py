@@ -27,6 +27,7 @@ from pptx.shapes.placeholder import NotesSlidePlaceholder
 
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, markdown_table, split_text
+from adaptline.extract.readers.charts import chart_lines
 from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
 from adaptline.records import Location
 
@@ -36,7 +37,6 @@ _RUNNING_TYPES = {"ftr", "dt", "sldNum", "hdr"}  # footer, date, slide number: k
 _PML = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _PLACEHOLDER_PATH = f"{_PML}nvPr/{_PML}ph"
 _DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-_CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _DGM = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}"
 _GRAPHIC_FRAME = f"{_PML}graphicFrame"
 _DIAGRAM_PATH = f"{_DRAWING}graphic/{_DRAWING}graphicData/{_DGM}relIds"
@@ -216,7 +216,7 @@ def _shape_text(shape: BaseShape, inherited: dict[int, Position], unread: list[s
             if diagram is not None:
                 return _diagram_lines(shape.part.related_part(diagram.get(_REL_DATA_MODEL)).blob)
             if shape.has_chart:
-                return _chart_lines(shape.chart)
+                return chart_lines(shape.chart_part._element)
         except Exception as error:  # a damaged chart or diagram part costs that graphic, not the deck
             unread.append(f"slide {slide}: a {what} could not be read ({type(error).__name__})")
         return []
@@ -232,47 +232,6 @@ def _shape_text(shape: BaseShape, inherited: dict[int, Position], unread: list[s
             text = "  " * paragraph.level + "- " + text
         lines.append(text)
     return lines
-
-
-def _chart_lines(chart: Any) -> list[str]:
-    """A chart as its title and its data, which python-pptx reads from the chart part's cache: per
-    plot, a table of categories by series, or for XY and bubble charts one (x, y) table per series."""
-    lines = []
-    if chart.has_title and chart.chart_title.has_text_frame:
-        title = " ".join(chart.chart_title.text_frame.text.split())
-        if title:
-            lines.append(f"Chart: {title}")
-    for plot in chart.plots:
-        series = list(plot.series)
-        categories = [str(category) for category in plot.categories]
-        tables = []
-        if categories:
-            rows = [["", *(one.name or "" for one in series)]]
-            for index, category in enumerate(categories):
-                rows.append([category, *(_cell(one.values, index) for one in series)])
-            tables.append(rows)
-        else:
-            for one in series:
-                xs, ys = _cached_points(one._element, "xVal"), _cached_points(one._element, "yVal")
-                name = one.name or "series"
-                tables.append([[f"{name} x", f"{name} y"], *([xs.get(i, ""), ys.get(i, "")] for i in sorted(xs | ys))])
-        lines += [table for table in (markdown_table(rows) for rows in tables) if table]
-    return lines
-
-
-def _cell(values: tuple[float | None, ...], index: int) -> str:
-    value = values[index] if index < len(values) else None
-    return "" if value is None else f"{value:g}"
-
-
-def _cached_points(series: Any, axis: str) -> dict[int, str]:
-    """Point index -> cached value of an XY series' ``c:xVal`` or ``c:yVal``."""
-    points = {}
-    for point in series.iterfind(f"{_CHART}{axis}//{_CHART}pt"):
-        value = point.find(f"{_CHART}v")
-        if value is not None and value.text is not None:
-            points[int(point.get("idx", "0"))] = value.text
-    return points
 
 
 def _diagram_lines(data_part: bytes) -> list[str]:
