@@ -1137,3 +1137,33 @@ def test_chart_multi_level_categories_and_values_without_categories() -> None:
         "|  | Returns |\n|---|---|\n| Jan | 3 |\n| Feb | 1.5 |\n| Jan | 0 |",
         "|  | series 1 |\n|---|---|\n| 1 | 0.25 |\n| 3 | 0.75 |",
     ]
+
+
+def test_embedded_objects_are_a_note_not_lost_silently() -> None:
+    """An embedded workbook or drawing is its own file, which is not opened; the report says so."""
+    from pptx.oxml import parse_xml
+
+    ole = (
+        '<w:r><w:object xmlns:o="urn:schemas-microsoft-com:office:office" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<o:OLEObject Type="Embed" ProgID="{}" ShapeID="_x0000_i1025" r:id="rId99"/></w:object></w:r>'
+    ).format
+    data = _docx_with_body_xml(
+        ["<w:r><w:t>See the sheet:</w:t></w:r>" + ole("Excel.Sheet.12"), ole("Visio.Drawing.15")],
+        cell_paragraph=ole("Excel.Sheet.12"),
+    )
+    extraction = READERS["docx"].read(data, PARAMS)
+    assert extraction.notes == ["3 embedded object(s) in the body were not read (Excel.Sheet.12, Visio.Drawing.15)"]
+
+    frame = (
+        f"<p:graphicFrame {_PPTX_NAMESPACES} "
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><p:nvGraphicFramePr>'
+        '<p:cNvPr id="30" name="Object 30"/><p:cNvGraphicFramePr/><p:nvPr/></p:nvGraphicFramePr>'
+        '<p:xfrm><a:off x="914400" y="5000000"/><a:ext cx="914400" cy="914400"/></p:xfrm><a:graphic>'
+        '<a:graphicData uri="http://schemas.openxmlformats.org/presentationml/2006/ole">'
+        '<p:oleObj name="Worksheet" r:id="rId9" progId="Excel.Sheet.12"><p:embed/></p:oleObj>'
+        "</a:graphicData></a:graphic></p:graphicFrame>"
+    )
+    deck = READERS["pptx"].read(_deck_with(lambda slide: slide.shapes._spTree.append(parse_xml(frame))), PARAMS)
+    assert [chunk.text for chunk in deck.chunks] == ["# Flow"]
+    assert deck.notes == ["slide 1: an embedded object (Excel.Sheet.12) was not read"]

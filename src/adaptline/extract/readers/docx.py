@@ -37,6 +37,7 @@ from adaptline.records import Location
 _HEADING = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _RUN, _PARAGRAPH, _TEXT_BOX = qn("w:r"), qn("w:p"), qn("w:txbxContent")
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_OLE_OBJECT = "{urn:schemas-microsoft-com:office:office}OLEObject"
 _NOTE_PARTS = (("footnotes", RT.FOOTNOTES), ("endnotes", RT.ENDNOTES), ("comments", RT.COMMENTS))
 _NOTE_SEPARATORS = {"separator", "continuationSeparator", "continuationNotice"}  # Word's own note lines
 _NOT_SHOWN = {qn("w:del"), qn("w:moveFrom"), qn("w:pPr"), qn("w:rPr"), _FALLBACK}  # never hold shown text
@@ -76,6 +77,10 @@ class DocxReader:
             for piece in split_text(_notes_text(part, relationship), params.max_chunk_chars):
                 chunks.append(Chunk(Location(part=which), piece))
         chunks += [Chunk(Location(part="footer"), text) for text in _running_texts(document, "footer")]
+        embedded = [node.get("ProgID") or "unknown type" for node in document.element.body.iter(_OLE_OBJECT)]
+        if embedded:  # their own files (a workbook, a drawing, an old equation): not opened, but not lost silently
+            kinds = ", ".join(sorted(set(embedded)))
+            unread.append(f"{len(embedded)} embedded object(s) in the body were not read ({kinds})")
         title = (document.core_properties.title or "").strip()
         return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=unread)
 

@@ -38,7 +38,7 @@ _PML = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _PLACEHOLDER_PATH = f"{_PML}nvPr/{_PML}ph"
 _DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _DGM = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}"
-_GRAPHIC_FRAME = f"{_PML}graphicFrame"
+_GRAPHIC_FRAME, _OLE_OBJECT = f"{_PML}graphicFrame", f"{_PML}oleObj"
 _DIAGRAM_PATH = f"{_DRAWING}graphic/{_DRAWING}graphicData/{_DGM}relIds"
 _REL_DATA_MODEL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}dm"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -209,7 +209,13 @@ def _shape_text(shape: BaseShape, inherited: dict[int, Position], unread: list[s
         rows = [[_frame_text(cell.text_frame) for cell in row.cells] for row in shape.table.rows]
         table = markdown_table(rows)
         return [table] if table else []
-    if shape._element.tag == _GRAPHIC_FRAME:  # a chart, a SmartArt graphic (or an OLE object)
+    if shape._element.tag == _GRAPHIC_FRAME:  # a chart, a SmartArt graphic or an embedded object
+        embedded = next(shape._element.iter(_OLE_OBJECT), None)
+        if embedded is not None:  # its own file (a workbook, a drawing): not opened, but not lost silently
+            unread.append(
+                f"slide {slide}: an embedded object ({embedded.get('progId') or 'unknown type'}) was not read"
+            )
+            return []
         diagram = shape._element.find(_DIAGRAM_PATH)
         what = "SmartArt graphic" if diagram is not None else "chart"
         try:
