@@ -1167,3 +1167,30 @@ def test_embedded_objects_are_a_note_not_lost_silently() -> None:
     deck = READERS["pptx"].read(_deck_with(lambda slide: slide.shapes._spTree.append(parse_xml(frame))), PARAMS)
     assert [chunk.text for chunk in deck.chunks] == ["# Flow"]
     assert deck.notes == ["slide 1: an embedded object (Excel.Sheet.12) was not read"]
+
+
+def test_docx_nested_tables_and_content_controls_in_cells_are_read() -> None:
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Item", "Details"
+    table.cell(1, 0).text = "Setup"
+    details = table.cell(1, 1)
+    details.text = "Near-field scan:"
+    nested = details.add_table(rows=2, cols=2)
+    for row, values in enumerate([("Probe", "RF-K7"), ("Bandwidth", "30 MHz")]):
+        for col, value in enumerate(values):
+            nested.cell(row, col).text = value
+    details._tc.append(
+        parse_xml(
+            '<w:sdt xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:sdtContent>'
+            "<w:p><w:r><w:t>Result: pass</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+        )
+    )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    [body] = [chunk.text for chunk in READERS["docx"].read(buffer.getvalue(), PARAMS).chunks]
+    assert body == (
+        "| Item | Details |\n|---|---|\n| Setup | Near-field scan: Probe; RF-K7 Bandwidth; 30 MHz Result: pass |"
+    )

@@ -35,7 +35,8 @@ from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
 from adaptline.records import Location
 
 _HEADING = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
-_RUN, _PARAGRAPH, _TEXT_BOX = qn("w:r"), qn("w:p"), qn("w:txbxContent")
+_RUN, _PARAGRAPH, _TEXT_BOX, _TABLE = qn("w:r"), qn("w:p"), qn("w:txbxContent"), qn("w:tbl")
+_CONTENT_CONTROL, _CONTENT_CONTROL_CONTENT = qn("w:sdt"), qn("w:sdtContent")
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _OLE_OBJECT = "{urn:schemas-microsoft-com:office:office}OLEObject"
 _NOTE_PARTS = (("footnotes", RT.FOOTNOTES), ("endnotes", RT.ENDNOTES), ("comments", RT.COMMENTS))
@@ -264,9 +265,26 @@ def _table_rows(table: Table) -> list[list[str]]:
             if id(cell._tc) in seen:  # a horizontally merged cell repeats; keep it once
                 continue
             seen.add(id(cell._tc))
-            cells.append("\n".join(paragraph_text(p._p) for p in cell.paragraphs))
+            cells.append(_cell_text(cell._tc, cell))
         rows.append(cells)
     return rows
+
+
+def _cell_text(container: BaseOxmlElement, cell: object) -> str:
+    """A table cell's paragraphs and nested tables, in order (``cell.paragraphs`` skips nested
+    tables, a common layout in forms and test records). A markdown cell is one line, so a nested
+    table's rows become "a; b; c" lines."""
+    lines = []
+    for child in container.iterchildren():
+        if child.tag == _PARAGRAPH:
+            lines.append(paragraph_text(child))
+        elif child.tag == _TABLE:
+            lines += ["; ".join(value for value in row if value.strip()) for row in _table_rows(Table(child, cell))]
+        elif child.tag == _CONTENT_CONTROL:
+            content = child.find(_CONTENT_CONTROL_CONTENT)
+            if content is not None:
+                lines.append(_cell_text(content, cell))
+    return "\n".join(lines)
 
 
 class _NumberingFormats:
