@@ -216,6 +216,18 @@ def mcu_board_review() -> tuple[list[Block], DocMeta, str, str]:
             "The negative resistance margin measured with a 1.5 kOhm series resistor was 5.2x, above the 5x "
             "recommended by the application note.",
         ),
+        (
+            "eq",
+            "Load capacitance seen by the crystal: ",
+            math_sub("C", "L")
+            + math_run("=")
+            + math_frac(
+                math_sub("C", "1") + math_run("·") + math_sub("C", "2"),
+                math_sub("C", "1") + math_run("+") + math_sub("C", "2"),
+            )
+            + math_run("+")
+            + math_sub("C", "stray"),
+        ),
         ("h", 2, "3 Pin assignment"),
         (
             "table",
@@ -442,6 +454,13 @@ def emc_report() -> tuple[list[Block], DocMeta, str, str]:
             "harmonics of the 570 kHz switching frequency are visible up to 200 MHz.",
         ),
         ("table", rows),
+        (
+            "chart",
+            "Figure 1: quasi-peak levels against the Class B limit.",
+            "Radiated emissions, QP (dBuV/m)",
+            [f"{f} MHz" for f, _, _ in freqs],
+            [("QP level", [float(lvl) for _, lvl, _ in freqs]), ("Limit", [float(lim) for _, _, lim in freqs])],
+        ),
         ("h", 3, "3.1 Mitigation trials"),
         (
             "ol",
@@ -507,20 +526,6 @@ def thermal_report() -> tuple[list[Block], DocMeta, str, str]:
             "p",
             "The extracted thermal resistance is 17.6 K/W for the low-side MOSFET, in line with the 18 K/W "
             "estimate of the design review. The DC link capacitor ripple heating dominates its temperature rise.",
-        ),
-        (
-            "chart",
-            "Figure 1: case temperatures during the 25 A soak at 60 degC ambient.",
-            "Case temperature (degC) vs time",
-            ["0 min", "15 min", "30 min", "45 min", "60 min"],
-            [("Q4 low-side FET", [60.2, 91.5, 101.7, 104.3, 104.8]), ("C40 DC link", [60.1, 72.4, 78.9, 80.8, 81.3])],
-        ),
-        (
-            "eq",
-            "Thermal resistance from the steady-state readings: ",
-            math_sub("R", "θJA")
-            + math_run("=")
-            + math_frac(math_sub("T", "J") + math_run("−") + math_sub("T", "A"), math_sub("P", "D")),
         ),
         ("h", 2, "4 Logistics"),
         ("p", f"The calibration of the data logger was invoiced by the external lab and paid to IBAN {IBAN}."),

@@ -141,11 +141,6 @@ def uart_spec(rev: str) -> SpecDoc:
             + (" For 921600 baud the oversampling by 8 (OVER8 = 1 in USART_CR1) is mandatory." if d else ""),
         ),
         ("table", rates),
-        *(
-            [("note", "Check the 921600 baud error against the OVER8 measurement of FW-211 before release.")]
-            if d
-            else []
-        ),
         ("break",),
         ("h", 2, "4 Frame format"),
         (
@@ -272,6 +267,7 @@ def psu_spec() -> SpecDoc:
                 "Fuse F1 3 A fast-acting, not user-replaceable.",
             ],
         ),
+        ("note", "Check the 38.9 V clamp of the input TVS against the 40 V rating of SS34 (PSU-DR-012 F-04)."),
         ("h", 2, "3 Thermal characteristics"),
         (
             "p",
