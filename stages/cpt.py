@@ -25,9 +25,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from adaptline.training import CptParams
     from adaptline.training.cpt import run_cpt
-    from adaptline.training.params import load_adapter_section, load_adapters
+    from adaptline.training.params import load_adapter, load_adapter_section
 
-    spec = load_adapters(args.params)[args.adapter]
+    spec = load_adapter(args.params, args.adapter)
     params = load_adapter_section(CptParams, "cpt", args.adapter, args.params)
     run_cpt(args.adapter, spec, params, args.base, args.train, args.val, args.output_dir, args.metrics, args.live_dir)
     return 0

@@ -22,10 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     from pathlib import Path
 
     from adaptline.training import SftDataParams
-    from adaptline.training.params import load_adapter_section, load_adapters
+    from adaptline.training.params import load_adapter, load_adapter_section
     from adaptline.training.sft_data import SPLITS, build_pairs
 
-    spec = load_adapters(args.params)[args.adapter]
+    spec = load_adapter(args.params, args.adapter)
     params = load_adapter_section(SftDataParams, "sft_data", args.adapter, args.params)
     paths = {s: Path(args.split_dir) / f"{s}.jsonl" for s in SPLITS}
     build_pairs(args.adapter, spec, params, paths, args.output_dir, args.report)

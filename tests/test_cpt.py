@@ -15,6 +15,7 @@ from training_records import make_records, write_splits
 from adaptline.manifest import MANIFEST_NAME
 from adaptline.modeling import base_model_ref, build_tiny_model, load_base, load_merged, save_base, train_tokenizer
 from adaptline.records import read_records
+from adaptline.stage import StageInputError
 from adaptline.training import AdapterSpec, CptParams, TrainParams
 from adaptline.training.cpt import run_cpt
 from adaptline.training.data import (
@@ -200,7 +201,7 @@ def test_early_stopping_restores_the_best_weights(project, tmp_path):
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message shown without CUDA")
 def test_nf4_without_cuda_fails_clearly(project, tmp_path):
-    with pytest.raises(RuntimeError, match="needs a CUDA GPU"):
+    with pytest.raises(StageInputError, match="needs a CUDA GPU"):
         _run(project, tmp_path, replace(FAST, quantization="nf4"))
 
 

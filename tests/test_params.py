@@ -126,3 +126,37 @@ def test_run_stage_keeps_the_traceback_of_other_errors():
         run_stage("x", broken)
     assert run_stage("x", lambda: None) == 0
     assert run_stage("x", lambda: 3) == 3
+
+
+def test_run_stage_prints_an_input_error_as_one_line(capsys):
+    from adaptline.stage import StageInputError, run_stage
+
+    def empty_split() -> int:
+        raise StageInputError("QAT needs train text: the train split is empty")
+
+    assert run_stage("qat", empty_split) == 1
+    assert capsys.readouterr().err == "qat: QAT needs train text: the train split is empty\n"
+
+
+@pytest.mark.parametrize(
+    ("adapter", "message"),
+    [
+        ("nothing", "cpt: adapter 'nothing' selects no train records (kinds ['c'], paths ['nowhere/**'])"),
+        ("typo", "cpt: invalid params: adapters.typo: no such adapter in params.yaml (have: all, firmware, nothing)"),
+    ],
+)
+def test_a_cpt_adapter_that_selects_nothing_ends_the_stage_with_one_line(tmp_path, adapter, message):
+    """Before the model is loaded (there is none here): the records are read first."""
+    import subprocess
+    import sys
+
+    params = yaml.safe_load(PARAMS_FILE.read_text(encoding="utf-8"))
+    params["adapters"]["nothing"] = {"kinds": ["c"], "paths": ["nowhere/**"]}
+    params["cpt"]["nothing"] = params["cpt"]["firmware"]
+    (tmp_path / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
+    for name in ("train.jsonl", "val.jsonl"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    command = [sys.executable, str(REPO_ROOT / "stages" / "cpt.py"), "--adapter", adapter, "--base", "no-model"]
+    command += ["--train", "train.jsonl", "--val", "val.jsonl", "--output-dir", "out", "--metrics", "m.json"]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stderr.strip()) == (1, message)

@@ -1,6 +1,7 @@
-"""How a stage process ends. A params value the user must fix (a typo or a wrong type, often from
-``dvc exp run -S``) is one line on stderr and exit code 1, not a traceback. Any other error keeps
-its traceback: that is what a bug report needs.
+"""How a stage process ends. What the user must fix is one line on stderr and exit code 1, not a
+traceback: a params value (a typo or a wrong type, often from ``dvc exp run -S``), or a
+``StageInputError`` (inputs and params that cannot give a result). Any other error keeps its
+traceback: that is what a bug report needs.
 
 Standard library only: the extract stage imports this before it forks its early worker.
 """
@@ -14,10 +15,19 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 
+class StageInputError(ValueError):
+    """The stage's inputs and params cannot give a result, for a reason the user fixes: an adapter
+    that selects no records, an empty split, a model the export does not support, a GPU setting
+    on a machine without one."""
+
+
 def run_stage(name: str, main: Callable[[], int | None]) -> int:
-    """``main()``'s exit code (0 for None), or 1 after printing a params error as one line."""
+    """``main()``'s exit code (0 for None), or 1 after printing a params or input error as one line."""
     try:
         return main() or 0
+    except StageInputError as error:
+        print(f"{name}: {error}", file=sys.stderr)
+        return 1
     except ValueError as error:
         config = sys.modules.get("adaptline.config")  # not imported yet: it cannot be a ParamsError
         if config is None or not isinstance(error, config.ParamsError):

@@ -42,6 +42,7 @@ from adaptline.manifest import ArtifactManifest, hash_tree
 from adaptline.quantize.artifacts import base_model_info, input_hashes, open_live
 from adaptline.quantize.checkpoint import dir_size
 from adaptline.records import write_json
+from adaptline.stage import StageInputError
 
 log = get_logger(__name__)
 
@@ -206,7 +207,7 @@ def run_distill(
     pair_texts = [pair_prompt(tokenizer, p.prompt, fmt) + p.completion for p in pairs]
     rows = training_rows(tokenizer, train_texts, pair_texts, params.block_size)
     if not rows:
-        raise ValueError("distillation needs train text: the train split is empty")
+        raise StageInputError("distillation needs train text: the train split is empty")
 
     cache = None
     if params.teacher_logits == "topk_cache":

@@ -17,6 +17,8 @@ import gguf
 import numpy as np
 import torch
 
+from adaptline.stage import StageInputError
+
 QK = 32  # GGUF Q4_0/Q8_0 block size
 
 
@@ -63,7 +65,7 @@ def _dense(weight: torch.Tensor) -> torch.Tensor:
 def _add_tokenizer(writer: gguf.GGUFWriter, tokenizer) -> None:
     state = json.loads(tokenizer.backend_tokenizer.to_str())
     if state["model"]["type"] != "BPE":
-        raise ValueError("GGUF export supports byte-level BPE tokenizers only")
+        raise StageInputError("GGUF export supports byte-level BPE tokenizers only")
     vocab = tokenizer.get_vocab()
     size = max(vocab.values()) + 1
     tokens = [f"[PAD{i}]" for i in range(size)]
@@ -101,7 +103,7 @@ def export_gguf(model, tokenizer, path: str | os.PathLike[str], float_type: str 
     """Write ``model`` (LlamaForCausalLM, plain or torchao-quantized) to ``path``; returns the path."""
     cfg = model.config
     if cfg.model_type != "llama":
-        raise ValueError(f"GGUF export supports the llama architecture, not {cfg.model_type}")
+        raise StageInputError(f"GGUF export supports the llama architecture, not {cfg.model_type}")
     n_head, n_kv = cfg.num_attention_heads, cfg.num_key_value_heads
     head_dim = getattr(cfg, "head_dim", None) or cfg.hidden_size // n_head
     target = Path(path)
@@ -119,7 +121,7 @@ def export_gguf(model, tokenizer, path: str | os.PathLike[str], float_type: str 
     writer.add_rope_dimension_count(head_dim)
     rope = getattr(cfg, "rope_parameters", None) or {}
     if rope.get("rope_type", "default") != "default":
-        raise ValueError(f"GGUF export supports default RoPE only, not {rope.get('rope_type')}")
+        raise StageInputError(f"GGUF export supports default RoPE only, not {rope.get('rope_type')}")
     writer.add_rope_freq_base(float(rope.get("rope_theta", getattr(cfg, "rope_theta", 10000.0))))
     writer.add_layer_norm_rms_eps(float(cfg.rms_norm_eps))
     writer.add_vocab_size(cfg.vocab_size)

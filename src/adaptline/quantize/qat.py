@@ -33,6 +33,7 @@ from adaptline.quantize.gguf_export import export_gguf
 from adaptline.quantize.params import QatParams
 from adaptline.quantize.scheme import linear_filter, prepare_config
 from adaptline.records import write_json
+from adaptline.stage import StageInputError
 
 log = get_logger(__name__)
 
@@ -53,7 +54,7 @@ def qat_finetune(model, tokenizer, texts: Sequence[str], params: QatParams, live
     quantize_(model, prepare_config(params.scheme), filter_fn=keep)
     rows = windows(tokenizer, texts, params.block_size)
     if not rows:
-        raise ValueError("QAT needs train text: the train split is empty")
+        raise StageInputError("QAT needs train text: the train split is empty")
     generator = torch.Generator().manual_seed(params.seed)
     for parameter in model.parameters():  # full fine-tuning: merged adapters leave weights frozen
         parameter.requires_grad_(True)

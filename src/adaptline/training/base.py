@@ -10,6 +10,7 @@ from typing import Any
 from adaptline.log import get_logger
 from adaptline.modeling import build_tiny_model, load_base, load_hub, save_base, train_tokenizer, write_base_manifest
 from adaptline.records import read_records
+from adaptline.stage import StageInputError
 from adaptline.training.params import BaseParams
 
 log = get_logger(__name__)
@@ -45,7 +46,7 @@ def run_base(params: BaseParams, train_path: str | os.PathLike[str], out_dir: st
         shutil.copytree(params.model, out)
         return write_base_manifest(out)
     if not params.allow_download:
-        raise ValueError(
+        raise StageInputError(
             f"base.model '{params.model}' is neither 'tiny' nor a local directory; "
             "set base.allow_download: true to fetch it from a model hub"
         )

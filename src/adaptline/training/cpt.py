@@ -21,6 +21,7 @@ from adaptline.log import get_logger
 from adaptline.manifest import ArtifactManifest
 from adaptline.modeling import base_model_ref, load_base
 from adaptline.records import Record, sha256_file, write_json
+from adaptline.stage import StageInputError
 from adaptline.training.data import document_ids, mix_rehearsal, pack_documents, read_adapter_records
 from adaptline.training.loop import lora_config, make_accelerator, save_trained, train_rows
 from adaptline.training.params import AdapterSpec, CptParams
@@ -39,12 +40,12 @@ def load_trainable(base_dir: PathLike, params: CptParams, lora, seed: int, atten
     kwargs: dict[str, Any] = {"attn_implementation": attention}
     if params.quantization == "nf4":
         if not torch.cuda.is_available():
-            raise RuntimeError(
+            raise StageInputError(
                 "quantization: nf4 (QLoRA) needs a CUDA GPU and none is available; "
                 "set quantization: none to train LoRA in full precision on this machine"
             )
         if params.method != "lora":
-            raise ValueError("quantization: nf4 only works with method: lora (QLoRA)")
+            raise StageInputError("quantization: nf4 only works with method: lora (QLoRA)")
         from transformers import BitsAndBytesConfig
 
         kwargs["quantization_config"] = BitsAndBytesConfig(
@@ -92,13 +93,13 @@ def run_cpt(
 ) -> dict[str, Any]:
     """Train one adapter's CPT and write its artifact, metrics and manifest; return the metrics."""
     out = Path(out_dir)
+    train_records = read_adapter_records(train_path, spec)
+    val_records = read_adapter_records(val_path, spec)
+    if not train_records:  # before the model is loaded: a selection mistake should fail fast
+        raise StageInputError(f"adapter '{adapter}' selects no train records (kinds {spec.kinds}, paths {spec.paths})")
     accelerator = make_accelerator(params.train)
     model, tokenizer = load_trainable(base_dir, params, params.lora, params.train.seed, params.attention)
 
-    train_records = read_adapter_records(train_path, spec)
-    val_records = read_adapter_records(val_path, spec)
-    if not train_records:
-        raise ValueError(f"adapter '{adapter}' selects no train records (kinds {spec.kinds}, paths {spec.paths})")
     # (token ids, record id) per training document; rehearsal documents carry no record id
     docs: list[tuple[list[int], str | None]] = [
         (document_ids(tokenizer, r.training_text()), r.record_id) for r in train_records

@@ -14,6 +14,7 @@ from pathlib import Path
 import torch
 
 from adaptline.log import get_logger, progress
+from adaptline.stage import StageInputError
 from adaptline.training.data import IGNORE_INDEX, PackedRow, batch_order, collate
 from adaptline.training.params import LoraParams, TrainParams
 
@@ -26,7 +27,7 @@ def make_accelerator(train: TrainParams):
     from accelerate import Accelerator
 
     if train.device == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("train.device is 'cuda' but no CUDA device is available; use 'auto' or 'cpu'")
+        raise StageInputError("train.device is 'cuda' but no CUDA device is available; use 'auto' or 'cpu'")
     # cpu=True also when no GPU exists: only then does accelerate see torchrun's processes as MULTI_CPU (gloo)
     cpu = train.device == "cpu" or (train.device == "auto" and not torch.cuda.is_available())
     return Accelerator(mixed_precision=PRECISION[train.precision], cpu=cpu)
@@ -94,7 +95,8 @@ def train_rows(
     from transformers import get_scheduler
 
     if train.batch_size % accelerator.num_processes:
-        raise ValueError(f"batch_size {train.batch_size} is not divisible by {accelerator.num_processes} processes")
+        processes = accelerator.num_processes
+        raise StageInputError(f"train.batch_size {train.batch_size} is not divisible by {processes} processes")
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=train.learning_rate, weight_decay=train.weight_decay)
     scheduler = get_scheduler(train.schedule, optimizer, train.warmup_steps, train.max_steps)

@@ -130,6 +130,14 @@ def load_adapters(params_path: str | Path) -> dict[str, AdapterSpec]:
     return {name: from_dict(AdapterSpec, spec, f"adapters.{name}") for name, spec in data.items()}
 
 
+def load_adapter(params_path: str | Path, adapter: str) -> AdapterSpec:
+    """The ``adapters.<adapter>`` selection; a name that is not there fails naming the ones that are."""
+    adapters = load_adapters(params_path)
+    if adapter not in adapters:
+        raise ParamsError(f"adapters.{adapter}: no such adapter in {params_path} (have: {', '.join(adapters)})")
+    return adapters[adapter]
+
+
 def load_adapter_section(cls: type[T], section: str, adapter: str, params_path: str | Path) -> T:
     """``<section>.<adapter>`` of the params file as ``cls`` (strict: unknown keys fail)."""
     data = read_params_file(params_path).get(section)

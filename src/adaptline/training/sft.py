@@ -23,6 +23,7 @@ from adaptline.log import get_logger
 from adaptline.manifest import ArtifactManifest
 from adaptline.modeling import base_model_ref, load_merged
 from adaptline.records import sha256_file, write_json
+from adaptline.stage import StageInputError
 from adaptline.training.loop import lora_config, sort_peft_config_sets
 from adaptline.training.params import SftParams
 
@@ -78,11 +79,11 @@ def run_sft(
 
     train = params.train
     if train.device == "cuda" and not torch.cuda.is_available():
-        raise RuntimeError("train.device is 'cuda' but no CUDA device is available; use 'auto' or 'cpu'")
+        raise StageInputError("train.device is 'cuda' but no CUDA device is available; use 'auto' or 'cpu'")
     train_rows = read_pair_rows(Path(pairs_dir) / "train.jsonl")
     val_rows = read_pair_rows(Path(pairs_dir) / "val.jsonl")
     if not train_rows:
-        raise ValueError(f"adapter '{adapter}' has no SFT training pairs in {pairs_dir}")
+        raise StageInputError(f"adapter '{adapter}' has no SFT training pairs in {pairs_dir}")
 
     model, tokenizer = load_merged(base_dir, [cpt_dir])
     set_seed(train.seed)  # before the adapter exists: its initial weights depend on it

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from adaptline.records import Record, read_records, write_json
+from adaptline.stage import StageInputError
 from adaptline.training.data import select_records
 from adaptline.training.params import AdapterSpec, SftDataParams, TeacherParams
 
@@ -155,7 +156,7 @@ def read_golden(pattern: str, adapter: str) -> dict[str, list[dict[str, Any]]]:
                     continue
                 row = json.loads(line)
                 if row.get("split") not in SPLITS:
-                    raise ValueError(f"{path}:{number}: 'split' must be one of {', '.join(SPLITS)}")
+                    raise StageInputError(f"{path}:{number}: 'split' must be one of {', '.join(SPLITS)}")
                 if adapter in row.get("adapters", [adapter]):
                     by_split[row["split"]].append(pair(row["prompt"], row["completion"], row.get("task", "golden"), []))
     return by_split
