@@ -1194,3 +1194,54 @@ def test_docx_nested_tables_and_content_controls_in_cells_are_read() -> None:
     assert body == (
         "| Item | Details |\n|---|---|\n| Setup | Near-field scan: Probe; RF-K7 Bandwidth; 30 MHz Result: pass |"
     )
+
+
+def test_pptx_review_comments_classic_and_modern_are_a_record_per_slide_without_authors() -> None:
+    from pptx.opc.package import Part
+    from pptx.opc.packuri import PackURI
+
+    classic = (
+        '<p:cmLst xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main">'
+        '<p:cm authorId="0" dt="2024-05-02T10:00:00.000" idx="1"><p:pos x="10" y="10"/>'
+        "<p:text>Is the  48 V rail  still current?</p:text></p:cm></p:cmLst>"
+    )
+    modern = (
+        '<p188:cmLst xmlns:p188="http://schemas.microsoft.com/office/powerpoint/2018/8/main" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        '<p188:cm id="{1}" authorId="{9}" created="2024-05-02T10:00:00.000">'
+        '<p188:replyLst><p188:reply id="{2}" authorId="{8}" created="2024-05-03T10:00:00.000"><p188:txBody>'
+        "<a:bodyPr/><a:p><a:r><a:t>Yes, since rev C.</a:t></a:r></a:p></p188:txBody></p188:reply></p188:replyLst>"
+        "<p188:txBody><a:bodyPr/><a:p><a:r><a:t>Add the </a:t></a:r><a:r><a:t>inrush figure</a:t></a:r></a:p>"
+        "<a:p><a:r><a:t>from the scope capture.</a:t></a:r></a:p></p188:txBody></p188:cm></p188:cmLst>"
+    )
+
+    def build(slide) -> None:
+        part = slide.part
+        classic_type = "application/vnd.openxmlformats-officedocument.presentationml.comments+xml"
+        for name, xml, content_type, reltype in (
+            ("comment1", classic, classic_type, "http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+            ("modernComment_1", modern, "application/vnd.ms-powerpoint.comments+xml",
+             "http://schemas.microsoft.com/office/2018/10/relationships"),
+        ):  # fmt: skip
+            uri = PackURI(f"/ppt/comments/{name}.xml")
+            part.relate_to(Part(uri, content_type, part.package, xml.encode()), f"{reltype}/comments")
+
+    extraction = READERS["pptx"].read(_deck_with(build), PARAMS)
+    comments = [(c.location.slide, c.text) for c in extraction.chunks if c.location.part == "comments"]
+    assert comments == [
+        (1, "Is the 48 V rail still current?\nAdd the inrush figure from the scope capture.\nYes, since rev C.")
+    ]
+    assert extraction.notes == []
+
+
+def test_pptx_damaged_comments_part_costs_a_note_not_the_deck() -> None:
+    from pptx.opc.package import Part
+    from pptx.opc.packuri import PackURI
+
+    def build(slide) -> None:
+        damaged = Part(PackURI("/ppt/comments/comment1.xml"), "application/xml", slide.part.package, b"<p:cmLst")
+        slide.part.relate_to(damaged, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments")
+
+    extraction = READERS["pptx"].read(_deck_with(build), PARAMS)
+    assert [c.text for c in extraction.chunks] == ["# Flow"]
+    assert extraction.notes == ["slide 1: comments could not be read (XMLSyntaxError)"]

@@ -1,5 +1,5 @@
 """PowerPoint (.pptx): one record per slide (title, text in reading order, tables, charts as
-their data, SmartArt as an outline, equations in a linear form) plus notes.
+their data, SmartArt as an outline, equations in a linear form) plus notes and review comments.
 
 Shapes are ordered top-to-bottom, then left-to-right, which is how a reader scans a slide;
 group shapes are opened recursively. Speaker notes are a separate record (part "notes"); slide
@@ -38,6 +38,9 @@ _PML = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _PLACEHOLDER_PATH = f"{_PML}nvPr/{_PML}ph"
 _DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _DGM = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}"
+_CLASSIC_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+_MODERN_COMMENTS = "http://schemas.microsoft.com/office/2018/10/relationships/comments"
+_MODERN = "{http://schemas.microsoft.com/office/powerpoint/2018/8/main}"
 _GRAPHIC_FRAME, _OLE_OBJECT = f"{_PML}graphicFrame", f"{_PML}oleObj"
 _DIAGRAM_PATH = f"{_DRAWING}graphic/{_DRAWING}graphicData/{_DGM}relIds"
 _REL_DATA_MODEL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}dm"
@@ -100,6 +103,8 @@ class PptxReader:
             notes = _notes_text(slide.notes_slide) if slide.has_notes_slide else ""
             for piece in split_text(notes, params.max_chunk_chars):
                 chunks.append(Chunk(Location(part="notes", slide=number), piece))
+            for piece in split_text("\n".join(_comment_lines(slide.part, number, unread)), params.max_chunk_chars):
+                chunks.append(Chunk(Location(part="comments", slide=number), piece))
         if footers:
             chunks.append(Chunk(Location(part="footer"), "\n".join(footers)))
         title = (presentation.core_properties.title or "").strip()
@@ -147,6 +152,35 @@ def _inline_text(element: Any) -> Iterator[str]:
             branch = next(child.iterchildren(_CHOICE, _MC_FALLBACK), None)
             if branch is not None:
                 yield from _inline_text(branch)
+
+
+def _comment_lines(slide_part: Any, number: int, unread: list[str]) -> list[str]:
+    """A slide's review comments and their replies, one line each, in the order the file keeps
+    them: classic comments and modern (PowerPoint 365) threads. python-pptx reads neither. The
+    authors are attributes, not text, and stay out."""
+    lines = []
+    for rel in slide_part.rels.values():
+        if rel.is_external or rel.reltype not in (_CLASSIC_COMMENTS, _MODERN_COMMENTS):
+            continue
+        try:
+            root = parse_xml(rel.target_part.blob)  # python-pptx's parser: no entities, no network
+        except Exception as error:  # a damaged comments part costs the comments, not the deck
+            unread.append(f"slide {number}: comments could not be read ({type(error).__name__})")
+            continue
+        texts = [element.text or "" for element in root.iter(f"{_PML}text")]  # classic: p:cm/p:text
+        for comment in root.iter(f"{_MODERN}cm"):  # modern: the comment, then its replies
+            bodies = [
+                comment.find(f"{_MODERN}txBody"),
+                *comment.iterfind(f"{_MODERN}replyLst/{_MODERN}reply/{_MODERN}txBody"),
+            ]
+            texts += [_text_body(body) for body in bodies if body is not None]
+        lines += [" ".join(text.split()) for text in texts if text.strip()]
+    return lines
+
+
+def _text_body(body: Any) -> str:
+    """A DrawingML text body's paragraphs, joined by spaces."""
+    return " ".join("".join(t.text or "" for t in p.iter(f"{_DRAWING}t")) for p in body.iterchildren(f"{_DRAWING}p"))
 
 
 def _placeholder_type(shape: BaseShape) -> str | bool | None:
