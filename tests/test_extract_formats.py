@@ -1245,3 +1245,15 @@ def test_pptx_damaged_comments_part_costs_a_note_not_the_deck() -> None:
     extraction = READERS["pptx"].read(_deck_with(build), PARAMS)
     assert [c.text for c in extraction.chunks] == ["# Flow"]
     assert extraction.notes == ["slide 1: comments could not be read (XMLSyntaxError)"]
+
+
+def test_pdf_embedded_files_are_a_note_with_their_types_only() -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(pages=1))))
+    writer.add_attachment("Jane_Doe_measurements.xlsx", b"PK\x03\x04 not opened")
+    writer.add_attachment("scope.CSV", b"t,v\n0,1\n")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    extraction = READERS["pdf"].read(buffer.getvalue(), PARAMS)
+    assert extraction.notes == ["2 embedded file(s) were not read (.csv, .xlsx)"]

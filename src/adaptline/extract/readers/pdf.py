@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import logging
 import math
+import posixpath
 import re
 from collections import Counter
 
@@ -72,6 +73,7 @@ class PdfReader:
             for piece in split_text("\n".join(_annotation_lines(page, number, notes)), params.max_chunk_chars):
                 chunks.append(Chunk(Location(part="annotations", page=number), piece))
         form = _form_lines(reader, notes)
+        _note_attachments(reader, notes)
         if form:
             chunks.append(Chunk(Location(part="form"), "\n".join(form)))
         if reader.pages and not any(chunk.location.part == "body" for chunk in chunks):
@@ -103,6 +105,19 @@ def _annotation_lines(page: pypdf.PageObject, number: int, notes: list[str]) -> 
     except Exception as error:  # a damaged annotation list costs the annotations, not the page
         notes.append(f"page {number}: annotations could not be read ({type(error).__name__})")
         return []
+
+
+def _note_attachments(reader: pypdf.PdfReader, notes: list[str]) -> None:
+    """Embedded files are their own documents, not opened here: a note says how many and of which
+    types (extensions only: a file name can be a person's name)."""
+    try:
+        names = [attachment.name for attachment in reader.attachment_list]
+    except Exception as error:  # a damaged names tree costs the note, not the document
+        notes.append(f"embedded files could not be listed ({type(error).__name__})")
+        return
+    if names:
+        types = sorted({posixpath.splitext(name)[1].lower() or "no extension" for name in names})
+        notes.append(f"{len(names)} embedded file(s) were not read ({', '.join(types)})")
 
 
 def _form_lines(reader: pypdf.PdfReader, notes: list[str]) -> list[str]:
