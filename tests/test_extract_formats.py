@@ -7,6 +7,7 @@ import itertools
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -1139,21 +1140,67 @@ def test_chart_multi_level_categories_and_values_without_categories() -> None:
     ]
 
 
-def test_embedded_objects_are_a_note_not_lost_silently() -> None:
-    """An embedded workbook or drawing is its own file, which is not opened; the report says so."""
+def _ole(rel_id: str, program: str) -> str:
+    """A Word run holding an embedded object, as Word writes one."""
+    return (
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:object '
+        'xmlns:o="urn:schemas-microsoft-com:office:office" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<o:OLEObject Type="Embed" ProgID="{program}" ShapeID="_x0000_i1025" r:id="{rel_id}"/></w:object></w:r>'
+    )
+
+
+def _docx_with_embedded(embedded: list[tuple[str, bytes, str]]) -> bytes:
+    """A .docx with one paragraph per (part name, bytes, program) embedded object, and one more
+    object in a table cell."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    for name, blob, program in embedded:
+        part = Part(PackURI(f"/word/embeddings/{name}"), "application/octet-stream", blob, document.part.package)
+        rel_id = document.part.relate_to(
+            part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package"
+        )
+        document.add_paragraph(f"Object {name}:")._p.append(parse_xml(_ole(rel_id, program)))
+    cell = document.add_table(rows=1, cols=1).cell(0, 0)
+    cell.paragraphs[0]._p.append(parse_xml(_ole("rId999", "Excel.Sheet.12")))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_embedded_office_documents_are_read_into_the_document() -> None:
+    """A workbook pasted into a report or a slide is read with the xlsx reader; other programs'
+    objects, a damaged package and an object in a table cell are report notes."""
+    from pptx.opc.package import Part
+    from pptx.opc.packuri import PackURI
     from pptx.oxml import parse_xml
 
-    ole = (
-        '<w:r><w:object xmlns:o="urn:schemas-microsoft-com:office:office" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        '<o:OLEObject Type="Embed" ProgID="{}" ShapeID="_x0000_i1025" r:id="rId99"/></w:object></w:r>'
-    ).format
-    data = _docx_with_body_xml(
-        ["<w:r><w:t>See the sheet:</w:t></w:r>" + ole("Excel.Sheet.12"), ole("Visio.Drawing.15")],
-        cell_paragraph=ole("Excel.Sheet.12"),
-    )
+    workbook = _workbook_with_comments()
+    sheet_texts = [chunk.text for chunk in READERS["xlsx"].read(workbook, PARAMS).chunks]
+    visio = bytes.fromhex("D0CF11E0A1B11AE1") + bytes(512)  # an OLE compound file
+    data = _docx_with_embedded(
+        [("Sheet1.xlsx", workbook, "Excel.Sheet.12"), ("Drawing1.vsd", visio, "Visio.Drawing.15"),
+         ("Broken.xlsx", workbook[:200], "Excel.Sheet.12")]
+    )  # fmt: skip
     extraction = READERS["docx"].read(data, PARAMS)
-    assert extraction.notes == ["3 embedded object(s) in the body were not read (Excel.Sheet.12, Visio.Drawing.15)"]
+    [body] = [chunk.text for chunk in extraction.chunks]
+    assert body == "\n\n".join(["Object Sheet1.xlsx:", *sheet_texts, "Object Drawing1.vsd:", "Object Broken.xlsx:"])
+    assert extraction.notes == [
+        "1 embedded object(s) (Excel.Sheet.12) not read: corrupt or unreadable xlsx file (zip directory unreadable: "
+        "truncated or damaged)",
+        "1 embedded object(s) (Excel.Sheet.12) not read: inside a table cell or text box",
+        "1 embedded object(s) (Visio.Drawing.15) not read: not a Word, PowerPoint or Excel package",
+    ]
+    off = READERS["docx"].read(data, replace(PARAMS, read_embedded_documents=False))
+    assert off.chunks[0].text == "Object Sheet1.xlsx:\n\nObject Drawing1.vsd:\n\nObject Broken.xlsx:"
+    assert off.notes == [
+        "2 embedded object(s) (Excel.Sheet.12) not read: extract.read_embedded_documents is off",
+        "1 embedded object(s) (Excel.Sheet.12) not read: inside a table cell or text box",
+        "1 embedded object(s) (Visio.Drawing.15) not read: extract.read_embedded_documents is off",
+    ]
 
     frame = (
         f"<p:graphicFrame {_PPTX_NAMESPACES} "
@@ -1161,12 +1208,23 @@ def test_embedded_objects_are_a_note_not_lost_silently() -> None:
         '<p:cNvPr id="30" name="Object 30"/><p:cNvGraphicFramePr/><p:nvPr/></p:nvGraphicFramePr>'
         '<p:xfrm><a:off x="914400" y="5000000"/><a:ext cx="914400" cy="914400"/></p:xfrm><a:graphic>'
         '<a:graphicData uri="http://schemas.openxmlformats.org/presentationml/2006/ole">'
-        '<p:oleObj name="Worksheet" r:id="rId9" progId="Excel.Sheet.12"><p:embed/></p:oleObj>'
+        '<p:oleObj name="Worksheet" r:id="{}" progId="{}"><p:embed/></p:oleObj>'
         "</a:graphicData></a:graphic></p:graphicFrame>"
-    )
-    deck = READERS["pptx"].read(_deck_with(lambda slide: slide.shapes._spTree.append(parse_xml(frame))), PARAMS)
-    assert [chunk.text for chunk in deck.chunks] == ["# Flow"]
-    assert deck.notes == ["slide 1: an embedded object (Excel.Sheet.12) was not read"]
+    ).format
+
+    def build(slide) -> None:
+        part = Part(PackURI("/ppt/embeddings/Sheet1.xlsx"), "application/octet-stream", slide.part.package, workbook)
+        rel_id = slide.part.relate_to(
+            part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package"
+        )
+        slide.shapes._spTree.append(parse_xml(frame(rel_id, "Excel.Sheet.12")))
+        slide.shapes._spTree.append(parse_xml(frame("rId99", "Visio.Drawing.15")))
+
+    deck = READERS["pptx"].read(_deck_with(build), PARAMS)
+    assert [chunk.text for chunk in deck.chunks] == ["\n".join(["# Flow", *sheet_texts])]
+    assert deck.notes == [
+        "slide 1: an embedded object (Visio.Drawing.15) was not read: no data inside the document (a linked file?)"
+    ]
 
 
 def test_docx_nested_tables_and_content_controls_in_cells_are_read() -> None:
@@ -1257,3 +1315,4 @@ def test_pdf_embedded_files_are_a_note_with_their_types_only() -> None:
     writer.write(buffer)
     extraction = READERS["pdf"].read(buffer.getvalue(), PARAMS)
     assert extraction.notes == ["2 embedded file(s) were not read (.csv, .xlsx)"]
+

@@ -37,6 +37,9 @@ class ExtractParams:
     pdf_edge_lines: int = 3  # lines at the top and bottom of a page examined as running header/footer
     pdf_repeat_pages: int = 3  # an edge line on this many pages is a running header/footer (chapter heads)...
     pdf_repeat_fraction: float = 0.5  # ...or on this fraction of them, when that is fewer (never below 2 pages)
+    # Word, PowerPoint and Excel files embedded in a document (OLE objects: a BOM pasted into a
+    # slide) are read into it, one level deep; off: they are only noted in the report.
+    read_embedded_documents: bool = True
     c_fallback_encodings: tuple[str, ...] = ("cp1252", "latin-1")  # tried in order when C source is not UTF-8
     c_check_function_bodies: bool = False  # parse every C function body, to note syntax errors inside (~4x slower)
     # Macros that stand for qualifiers or attributes (``NAME`` or ``NAME(...)``), blanked before C
@@ -86,6 +89,7 @@ CONTENT_FIELDS = frozenset(
         "pdf_edge_lines",
         "pdf_repeat_pages",
         "pdf_repeat_fraction",
+        "read_embedded_documents",
         "c_fallback_encodings",
         "c_check_function_bodies",
         "c_qualifier_macros",

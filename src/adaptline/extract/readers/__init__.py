@@ -46,7 +46,10 @@ class LazyReader:
         return self.load().read(data, params)  # type: ignore[attr-defined]
 
 
-_SHARED_SOURCES = ("readers/base.py", "readers/charts.py", "readers/omml.py", "safety.py", "worker.py", "params.py")
+_SHARED_SOURCES = (
+    *("readers/base.py", "readers/charts.py", "readers/embedded.py", "readers/omml.py"),
+    *("safety.py", "worker.py", "params.py"),
+)
 
 
 def _source_hash(reader_source: str | None) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import docx  # noqa: F401  (registers python-docx's part types, used by Package.open below)
@@ -31,6 +32,7 @@ from docx.text.paragraph import Paragraph
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, markdown_table, split_text
 from adaptline.extract.readers.charts import CHART_REFERENCE, CHART_RELATIONSHIP_ID, chart_lines, parse_chart
+from adaptline.extract.readers.embedded import embedded_text
 from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
 from adaptline.records import Location
 
@@ -39,6 +41,7 @@ _RUN, _PARAGRAPH, _TEXT_BOX, _TABLE = qn("w:r"), qn("w:p"), qn("w:txbxContent"),
 _CONTENT_CONTROL, _CONTENT_CONTROL_CONTENT = qn("w:sdt"), qn("w:sdtContent")
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _OLE_OBJECT = "{urn:schemas-microsoft-com:office:office}OLEObject"
+_REL_ID = qn("r:id")
 _NOTE_PARTS = (("footnotes", RT.FOOTNOTES), ("endnotes", RT.ENDNOTES), ("comments", RT.COMMENTS))
 _NOTE_SEPARATORS = {"separator", "continuationSeparator", "continuationNotice"}  # Word's own note lines
 _NOT_SHOWN = {qn("w:del"), qn("w:moveFrom"), qn("w:pPr"), qn("w:rPr"), _FALLBACK}  # never hold shown text
@@ -70,23 +73,23 @@ class DocxReader:
             raise ExtractError(f"not a Word document (main part of type {part.content_type})")
         document = part.document
         chunks = [Chunk(Location(part="header"), text) for text in _running_texts(document, "header")]
-        unread: list[str] = []  # report notes: charts that could not be read
-        for section in _sections(document, unread):
+        unread: list[str] = []  # report notes: charts and embedded objects that could not be read
+        embedded: dict[BaseOxmlElement, str] = {}  # embedded objects met in body paragraphs -> why not read
+        for section in _sections(document, params, unread, embedded):
             for piece in split_text("\n\n".join(section.blocks), params.max_chunk_chars):
                 chunks.append(Chunk(Location(part="body", heading_path=section.heading_path or None), piece))
         for which, relationship in _NOTE_PARTS:
             for piece in split_text(_notes_text(part, relationship), params.max_chunk_chars):
                 chunks.append(Chunk(Location(part=which), piece))
         chunks += [Chunk(Location(part="footer"), text) for text in _running_texts(document, "footer")]
-        embedded = [node.get("ProgID") or "unknown type" for node in document.element.body.iter(_OLE_OBJECT)]
-        if embedded:  # their own files (a workbook, a drawing, an old equation): not opened, but not lost silently
-            kinds = ", ".join(sorted(set(embedded)))
-            unread.append(f"{len(embedded)} embedded object(s) in the body were not read ({kinds})")
+        unread += _unread_objects(document, embedded)
         title = (document.core_properties.title or "").strip()
         return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=unread)
 
 
-def _sections(document: Document, unread: list[str]) -> list[_Section]:
+def _sections(
+    document: Document, params: ExtractParams, unread: list[str], embedded: dict[BaseOxmlElement, str]
+) -> list[_Section]:
     """Body blocks (markdown) grouped under the heading that precedes them."""
     numbering = _NumberingFormats(document)
     styles = _StyleNames(document)
@@ -106,6 +109,7 @@ def _sections(document: Document, unread: list[str]) -> list[_Section]:
                 sections[-1].blocks.append(table)
             continue
         boxes = _text_boxes(block._p) + _charts(block._p, document.part, unread)
+        boxes += _embedded_documents(block._p, document.part, params, embedded)
         text = paragraph_text(block._p).strip()
         if not text:
             continue
@@ -199,6 +203,36 @@ def _charts(paragraph: BaseOxmlElement, part: DocumentPart, unread: list[str]) -
         if lines:
             charts.append("\n".join(lines))
     return charts
+
+
+def _embedded_documents(
+    paragraph: BaseOxmlElement, part: DocumentPart, params: ExtractParams, embedded: dict[BaseOxmlElement, str]
+) -> list[str]:
+    """Word, PowerPoint and Excel files embedded in a paragraph, read with their own readers
+    (``readers.embedded``); ``embedded`` records each object met and why it was not read."""
+    blocks = []
+    for ole in _shown_objects(paragraph):
+        rel = part.rels.get(ole.get(_REL_ID) or "")
+        target = None if rel is None or rel.is_external else rel.target_part
+        text, embedded[ole] = embedded_text(target and target.blob, str(target.partname) if target else "", params)
+        blocks += text
+    return blocks
+
+
+def _shown_objects(element: BaseOxmlElement) -> list[BaseOxmlElement]:
+    """Embedded objects (``o:OLEObject``) under ``element``, without fallback copies."""
+    return [ole for ole in element.iter(_OLE_OBJECT) if not any(a.tag == _FALLBACK for a in ole.iterancestors())]
+
+
+def _unread_objects(document: Document, embedded: dict[BaseOxmlElement, str]) -> list[str]:
+    """Report notes for the embedded objects of the body that were not read: their own files (a
+    drawing, an old equation) or ones where a markdown line cannot hold them (a table cell)."""
+    reasons: Counter[tuple[str, str]] = Counter()
+    for ole in _shown_objects(document.element.body):
+        reason = embedded.get(ole, "inside a table cell or text box")
+        if reason:
+            reasons[(ole.get("ProgID") or "unknown type", reason)] += 1
+    return [f"{n} embedded object(s) ({program}) not read: {why}" for (program, why), n in sorted(reasons.items())]
 
 
 def _list_line(text: str, info: tuple[str, int, bool], counters: dict[tuple[str, int], int]) -> str:

@@ -28,6 +28,7 @@ from pptx.shapes.placeholder import NotesSlidePlaceholder
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, markdown_table, split_text
 from adaptline.extract.readers.charts import chart_lines
+from adaptline.extract.readers.embedded import embedded_text
 from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
 from adaptline.records import Location
 
@@ -41,6 +42,7 @@ _DGM = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}"
 _CLASSIC_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 _MODERN_COMMENTS = "http://schemas.microsoft.com/office/2018/10/relationships/comments"
 _MODERN = "{http://schemas.microsoft.com/office/powerpoint/2018/8/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _GRAPHIC_FRAME, _OLE_OBJECT = f"{_PML}graphicFrame", f"{_PML}oleObj"
 _DIAGRAM_PATH = f"{_DRAWING}graphic/{_DRAWING}graphicData/{_DGM}relIds"
 _REL_DATA_MODEL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}dm"
@@ -96,7 +98,7 @@ class PptxReader:
             title = " ".join(_frame_text(titles[0].text_frame).split()) if titles else ""
             lines = [f"# {title}"] if title else []
             for shape in _ordered([s for s in shapes if s not in titles[:1]], inherited):
-                lines += _shape_text(shape, inherited, unread, number)
+                lines += _shape_text(shape, inherited, unread, number, params)
             meta = {"slide_title": title} if title else {}
             for piece in split_text("\n".join(lines), params.max_chunk_chars):
                 chunks.append(Chunk(Location(part="body", slide=number), piece, meta))
@@ -109,6 +111,14 @@ class PptxReader:
             chunks.append(Chunk(Location(part="footer"), "\n".join(footers)))
         title = (presentation.core_properties.title or "").strip()
         return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=unread)
+
+
+def _embedded_part(part: Any, rel_id: str | None) -> tuple[bytes | None, str]:
+    """The bytes and part name an embedded object's relationship points to (None: none inside)."""
+    rel = part.rels.get(rel_id) if rel_id else None
+    if rel is None or rel.is_external:  # a linked file lives outside the document
+        return None, ""
+    return rel.target_part.blob, str(rel.target_part.partname)
 
 
 def _member_shapes(shapes: Any) -> list[BaseShape]:
@@ -233,11 +243,13 @@ def _ordered(shapes: list[BaseShape], inherited: dict[int, Position]) -> list[Ba
     return [shape for _, _, shape in keyed]
 
 
-def _shape_text(shape: BaseShape, inherited: dict[int, Position], unread: list[str], slide: int) -> list[str]:
+def _shape_text(
+    shape: BaseShape, inherited: dict[int, Position], unread: list[str], slide: int, params: ExtractParams
+) -> list[str]:
     if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
         lines: list[str] = []
         for child in _ordered(_member_shapes(shape.shapes), {}):
-            lines += _shape_text(child, {}, unread, slide)
+            lines += _shape_text(child, {}, unread, slide, params)
         return lines
     if getattr(shape, "has_table", False) and shape.has_table:
         rows = [[_frame_text(cell.text_frame) for cell in row.cells] for row in shape.table.rows]
@@ -245,11 +257,13 @@ def _shape_text(shape: BaseShape, inherited: dict[int, Position], unread: list[s
         return [table] if table else []
     if shape._element.tag == _GRAPHIC_FRAME:  # a chart, a SmartArt graphic or an embedded object
         embedded = next(shape._element.iter(_OLE_OBJECT), None)
-        if embedded is not None:  # its own file (a workbook, a drawing): not opened, but not lost silently
-            unread.append(
-                f"slide {slide}: an embedded object ({embedded.get('progId') or 'unknown type'}) was not read"
-            )
-            return []
+        if embedded is not None:  # its own file: a workbook or deck is read into the slide, others noted
+            data, name = _embedded_part(shape.part, embedded.get(_REL_ID))
+            blocks, reason = embedded_text(data, name, params)
+            if reason:
+                program = embedded.get("progId") or "unknown type"
+                unread.append(f"slide {slide}: an embedded object ({program}) was not read: {reason}")
+            return blocks
         diagram = shape._element.find(_DIAGRAM_PATH)
         what = "SmartArt graphic" if diagram is not None else "chart"
         try:
