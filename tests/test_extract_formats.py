@@ -1316,3 +1316,20 @@ def test_pdf_embedded_files_are_a_note_with_their_types_only() -> None:
     extraction = READERS["pdf"].read(buffer.getvalue(), PARAMS)
     assert extraction.notes == ["2 embedded file(s) were not read (.csv, .xlsx)"]
 
+
+def test_pptx_placeholders_placed_by_the_master_keep_their_reading_order() -> None:
+    """The default template's layouts give their placeholders no position: they inherit the
+    master's. The body text then sorted after a text box drawn below it."""
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    presentation = Presentation()
+    slide = presentation.slides.add_slide(presentation.slide_layouts[1])  # Title and Content
+    slide.shapes.title.text = "Architecture"
+    slide.placeholders[1].text_frame.text = "Buck converter for the 5 V rail"
+    slide.shapes.add_textbox(Inches(0.5), Inches(6.6), Inches(4), Inches(0.5)).text_frame.text = "Block diagram"
+    slide.shapes.add_textbox(Inches(0.5), Inches(0.2), Inches(4), Inches(0.3)).text_frame.text = "Draft"
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    [chunk] = READERS["pptx"].read(buffer.getvalue(), PARAMS).chunks
+    assert chunk.text == "# Architecture\nDraft\n- Buck converter for the 5 V rail\nBlock diagram"

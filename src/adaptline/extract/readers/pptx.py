@@ -34,6 +34,10 @@ from adaptline.records import Location
 
 _TITLE_TYPES = {"title", "ctrTitle"}
 _BULLET_TYPES = {"body", "obj", None}  # None: a placeholder without a type attribute is a body ("obj")
+# The master placeholder a layout placeholder of a type inherits from (python-pptx's
+# LayoutPlaceholder._base_placeholder): titles from the title, running lines from their own,
+# everything else (body, object, subtitle, table, chart, picture) from the body.
+_MASTER_TYPES = {"title": "title", "ctrTitle": "title", "dt": "dt", "ftr": "ftr", "sldNum": "sldNum", "hdr": "hdr"}
 _RUNNING_TYPES = {"ftr", "dt", "sldNum", "hdr"}  # footer, date, slide number: kept out of slide text
 _PML = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _PLACEHOLDER_PATH = f"{_PML}nvPr/{_PML}ph"
@@ -207,12 +211,24 @@ def _placeholder(element: Any) -> Any:
 
 
 def _layout_positions(layout: Any) -> dict[int, Position]:
-    """(top, left) of the layout's placeholders by idx: where slide placeholders without one sit."""
+    """(top, left) of the layout's placeholders by idx: where slide placeholders without one sit.
+    A layout placeholder without a position of its own takes the master's placeholder of its type,
+    as PowerPoint draws it (the default template's layouts are all like that): otherwise the body
+    text of every slide sorted after the shapes below it."""
+    master: dict[str, Position] = {}
+    for element in layout.slide_master._element.cSld.spTree.iter_shape_elms():
+        ph = _placeholder(element)
+        if ph is not None and element.y is not None and element.x is not None:
+            master.setdefault(_MASTER_TYPES.get(ph.get("type"), "body"), (int(element.y), int(element.x)))
     positions = {}
     for element in layout._element.cSld.spTree.iter_shape_elms():  # layout.placeholders, without proxies
         ph = _placeholder(element)
-        if ph is not None and element.y is not None and element.x is not None:
+        if ph is None:
+            continue
+        if element.y is not None and element.x is not None:
             positions[int(ph.get("idx", "0"))] = (int(element.y), int(element.x))
+        elif (inherited := master.get(_MASTER_TYPES.get(ph.get("type"), "body"))) is not None:
+            positions[int(ph.get("idx", "0"))] = inherited
     return positions
 
 
