@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from adaptline.samples.ooxml import DocMeta, SlideSpec
+from adaptline.samples.ooxml import DocMeta, SheetSpec, SlideSpec, xlsx_bytes
 from adaptline.samples.planted import (
     AIKO,
     CREDIT_CARD,
@@ -60,6 +60,25 @@ def psu_kickoff() -> tuple[list[SlideSpec], DocMeta]:
                 ["32 V, 0.3 A", "24", "55", "14"],
             ],
             notes="Measured with the Bode 100 and a 10 Ohm injection resistor. 38 degrees is below target.",
+        ),
+        SlideSpec(
+            "Power budget",
+            ["Full load: 18.3 W out, 2.9 W lost", "Budget workbook embedded below (double-click to edit)"],
+            notes="The losses row is the sum of the buck and LM317T losses at 24 V in.",
+            embedded_xlsx=xlsx_bytes(
+                [
+                    SheetSpec(
+                        "Budget",
+                        [
+                            ["Rail", "Voltage (V)", "Current (A)", "Power (W)"],
+                            ["5 V", 5.0, 3.0, 15.0],
+                            ["3.3V", 3.3, 1.0, 3.3],
+                            ["Losses", None, None, 2.9],
+                        ],
+                    )
+                ],
+                DocMeta(author=MARTA.name, title="PWR-24-05 power budget", created=datetime(2024, 2, 28, 9, 0)),
+            ),
         ),
         SlideSpec(
             "Next steps",

@@ -217,13 +217,14 @@ def build_docx(
 @dataclass(frozen=True)
 class SlideSpec:
     """One slide: a title, bullets ((level, text) or text), an optional table, text boxes grouped
-    into one group shape, and speaker notes."""
+    into one group shape, speaker notes, and an embedded .xlsx workbook (shown as an icon)."""
 
     title: str
     bullets: Sequence[str | tuple[int, str]] = ()
     table: Sequence[Sequence[str]] | None = None
     group: Sequence[str] = ()
     notes: str = ""
+    embedded_xlsx: bytes = b""
 
 
 def pptx_bytes(slides: Sequence[SlideSpec], meta: DocMeta) -> bytes:
@@ -261,6 +262,10 @@ def pptx_bytes(slides: Sequence[SlideSpec], meta: DocMeta) -> bytes:
                 box = group.shapes.add_textbox(Inches(0.5) + width * i, Inches(6.6), width, Inches(0.7))
                 box.text_frame.text = text
                 box.text_frame.word_wrap = True
+        if spec.embedded_xlsx:
+            from pptx.enum.shapes import PROG_ID
+
+            slide.shapes.add_ole_object(io.BytesIO(spec.embedded_xlsx), PROG_ID.XLSX, Inches(8), Inches(5.6))
         if spec.notes:
             slide.notes_slide.notes_text_frame.text = spec.notes
     _apply_core(deck.core_properties, meta)
