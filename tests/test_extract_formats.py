@@ -1059,28 +1059,11 @@ def test_pptx_shapes_with_equations_are_read_with_the_equations() -> None:
 
 def _docx_with_chart(chart_xml: bytes) -> bytes:
     """A .docx with a paragraph holding an inline chart (the chart part's XML as given)."""
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-    from docx.oxml import parse_xml
+    from adaptline.samples.ooxml import add_inline_chart
 
     document = docx.Document()
     document.add_paragraph("Before.")
-    content_type = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
-    part = Part(PackURI("/word/charts/chart1.xml"), content_type, chart_xml, document.part.package)
-    rel_id = document.part.relate_to(part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart")
-    paragraph = document.add_paragraph("Figure 3: efficiency.")
-    paragraph._p.append(
-        parse_xml(
-            '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
-            'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
-            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
-            'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:drawing><wp:inline>'
-            '<wp:extent cx="5486400" cy="3200400"/><wp:docPr id="1" name="Chart 1"/><a:graphic>'
-            '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
-            f'<c:chart r:id="{rel_id}"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'
-        )
-    )
+    add_inline_chart(document, "Figure 3: efficiency.", chart_xml)
     document.add_paragraph("After.")
     buffer = io.BytesIO()
     document.save(buffer)

@@ -143,9 +143,6 @@ def _add_line_chart(
 ) -> None:
     """A caption paragraph holding an inline line chart, as Word saves one: a chart part (written by
     python-pptx's chart XML writer, which Word shares) with the data in its cache."""
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-    from docx.oxml import parse_xml
     from pptx.chart.data import CategoryChartData
     from pptx.chart.xmlwriter import ChartXmlWriter
     from pptx.enum.chart import XL_CHART_TYPE
@@ -160,9 +157,18 @@ def _add_line_chart(
         '</c:rich></c:tx><c:overlay val="0"/></c:title><c:autoTitleDeleted val="0"/>',
         1,
     )
+    add_inline_chart(document, caption, chart_xml.encode("utf-8"))
+
+
+def add_inline_chart(document: object, caption: str, chart_xml: bytes) -> None:
+    """A caption paragraph holding an inline chart whose part is ``chart_xml``, as Word saves one."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
     package = document.part.package  # type: ignore[attr-defined]
     number = sum(1 for part in package.iter_parts() if part.content_type == _CHART_TYPE) + 1
-    part = Part(PackURI(f"/word/charts/chart{number}.xml"), _CHART_TYPE, chart_xml.encode("utf-8"), package)
+    part = Part(PackURI(f"/word/charts/chart{number}.xml"), _CHART_TYPE, chart_xml, package)
     rel_id = document.part.relate_to(part, _CHART_RELATIONSHIP)  # type: ignore[attr-defined]
     paragraph = document.add_paragraph(caption)  # type: ignore[attr-defined]
     paragraph._p.append(
@@ -386,6 +392,7 @@ __all__ = [
     "Formula",
     "SheetSpec",
     "SlideSpec",
+    "add_inline_chart",
     "build_docx",
     "build_pptx",
     "build_xlsx",
