@@ -1316,3 +1316,76 @@ def test_pptx_placeholders_placed_by_the_master_keep_their_reading_order() -> No
     presentation.save(buffer)
     [chunk] = READERS["pptx"].read(buffer.getvalue(), PARAMS).chunks
     assert chunk.text == "# Architecture\nDraft\n- Buck converter for the 5 V rail\nBlock diagram"
+
+
+_CHARTEX = (
+    '<cx:chartSpace xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:cx="http://schemas.microsoft.com/office/drawing/2014/chartex"><cx:chartData><cx:data id="0">'
+    '<cx:strDim type="cat"><cx:f>Sheet1!$A$2:$A$4</cx:f><cx:lvl ptCount="3"><cx:pt idx="0">Budget</cx:pt>'
+    '<cx:pt idx="1">Buck loss</cx:pt><cx:pt idx="2">LDO loss</cx:pt></cx:lvl></cx:strDim>'
+    '<cx:numDim type="val"><cx:f>Sheet1!$B$2:$B$4</cx:f><cx:lvl ptCount="3" formatCode="General">'
+    '<cx:pt idx="0">21.2</cx:pt><cx:pt idx="1">-1.6</cx:pt><cx:pt idx="2">-1.30000000001</cx:pt></cx:lvl>'
+    "</cx:numDim></cx:data></cx:chartData><cx:chart><cx:title><cx:tx><cx:txData><cx:v>Power  budget</cx:v>"
+    "</cx:txData></cx:tx></cx:title><cx:plotArea><cx:plotAreaRegion>"
+    '<cx:series layoutId="waterfall" uniqueId="{1}"><cx:tx><cx:txData><cx:f>Sheet1!$B$1</cx:f><cx:v>Watts</cx:v>'
+    '</cx:txData></cx:tx><cx:dataId val="0"/></cx:series>'
+    '<cx:series layoutId="paretoLine" ownerIdx="0" uniqueId="{2}"><cx:dataId val="0"/></cx:series>'
+    "</cx:plotAreaRegion></cx:plotArea></cx:chart></cx:chartSpace>"
+)
+_CHARTEX_TEXT = (
+    "Chart: Power budget\n|  | Watts |\n|---|---|\n| Budget | 21.2 |\n| Buck loss | -1.6 |\n| LDO loss | -1.3 |"
+)
+
+
+def test_office_2016_charts_chartex_are_read_as_title_and_data() -> None:
+    """Waterfall, histogram, pareto and the other Office 2016 types are another chart format;
+    they were lost without a word in both Word and PowerPoint."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    content_type = "application/vnd.ms-office.chartex+xml"
+    part = Part(PackURI("/word/charts/chartEx1.xml"), content_type, _CHARTEX.encode(), document.part.package)
+    rel_id = document.part.relate_to(part, "http://schemas.microsoft.com/office/2014/relationships/chartEx")
+    document.add_paragraph("Figure 2:")._p.append(
+        parse_xml(
+            '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+            'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+            'xmlns:cx="http://schemas.microsoft.com/office/drawing/2014/chartex" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<mc:AlternateContent><mc:Choice Requires="cx1"><w:drawing><wp:inline><wp:extent cx="1" cy="1"/>'
+            '<wp:docPr id="1" name="Chart 1"/><a:graphic>'
+            '<a:graphicData uri="http://schemas.microsoft.com/office/drawing/2014/chartex">'
+            f'<cx:chart r:id="{rel_id}"/></a:graphicData></a:graphic></wp:inline></w:drawing></mc:Choice>'
+            "<mc:Fallback><w:t>[picture]</w:t></mc:Fallback></mc:AlternateContent></w:r>"
+        )
+    )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    [body] = [chunk.text for chunk in READERS["docx"].read(buffer.getvalue(), PARAMS).chunks]
+    assert body == f"Figure 2:\n\n{_CHARTEX_TEXT}"
+
+    from pptx.opc.package import Part as DeckPart
+    from pptx.opc.packuri import PackURI as DeckURI
+    from pptx.oxml import parse_xml as parse_deck_xml
+
+    def build(slide) -> None:
+        part = DeckPart(DeckURI("/ppt/charts/chartEx1.xml"), content_type, slide.part.package, _CHARTEX.encode())
+        chart_id = slide.part.relate_to(part, "http://schemas.microsoft.com/office/2014/relationships/chartEx")
+        frame = (
+            f"<mc:AlternateContent {_PPTX_NAMESPACES} "
+            'xmlns:cx="http://schemas.microsoft.com/office/drawing/2014/chartex" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><mc:Choice Requires="cx1">'
+            '<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="40" name="Chart 40"/><p:cNvGraphicFramePr/><p:nvPr/>'
+            '</p:nvGraphicFramePr><p:xfrm><a:off x="914400" y="3000000"/><a:ext cx="914400" cy="914400"/></p:xfrm>'
+            '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/drawing/2014/chartex">'
+            f'<cx:chart r:id="{chart_id}"/></a:graphicData></a:graphic></p:graphicFrame></mc:Choice>'
+            "<mc:Fallback/></mc:AlternateContent>"
+        )
+        slide.shapes._spTree.append(parse_deck_xml(frame))
+
+    [chunk] = READERS["pptx"].read(_deck_with(build), PARAMS).chunks
+    assert chunk.text == f"# Flow\n{_CHARTEX_TEXT}"

@@ -4,7 +4,9 @@ A chart's numbers live in its part's cache (each series keeps the values it was 
 not in the text of the document around it. Word documents and slides both embed such parts;
 python-docx reads none of it, and python-pptx's chart objects cost a proxy per point. Read here
 straight from the XML: per plot, a markdown table of categories by series, or for XY and bubble
-charts one (x, y) table per series.
+charts one (x, y) table per series. The chart types of Office 2016 (waterfall, histogram, pareto,
+box and whisker, treemap, sunburst, funnel) are another format, ``cx:chartSpace`` ("chartex"),
+read the same way: one table of categories and values per series.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ _A_TEXT, _A_PARAGRAPH = (
     "{http://schemas.openxmlformats.org/drawingml/2006/main}p",
 )
 _NUMBER_CACHES, _LEVEL = {f"{_C}numCache", f"{_C}numLit"}, f"{_C}lvl"
-CHART_REFERENCE = f"{_C}chart"  # the ``c:chart`` in a drawing's graphicData: its ``r:id`` names the part
+_CX = "{http://schemas.microsoft.com/office/drawing/2014/chartex}"
+# The ``c:chart`` or ``cx:chart`` in a drawing's graphicData: its ``r:id`` names the part.
+CHART_REFERENCES = (f"{_C}chart", f"{_CX}chart")
 CHART_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 # No entities, no network, no huge trees: a chart part comes from an untrusted file.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
@@ -34,6 +38,8 @@ def parse_chart(chart_part: bytes) -> Any:
 
 def chart_lines(chart_space: Any) -> list[str]:
     """ "Chart: title" (when it has one), then one markdown table per plot or XY series."""
+    if chart_space.tag == f"{_CX}chartSpace":
+        return _chartex_lines(chart_space)
     chart = chart_space.find(f"{_C}chart")
     if chart is None:
         return []
@@ -67,6 +73,51 @@ def chart_lines(chart_space: Any) -> list[str]:
                 tables.append([[f"{name} x", f"{name} y"], *([xs.get(i, ""), ys.get(i, "")] for i in sorted(xs | ys))])
         lines += [table for table in (markdown_table(rows) for rows in tables if len(rows) > 1) if table]
     return lines
+
+
+def _chartex_lines(chart_space: Any) -> list[str]:
+    """An Office 2016 chart: its title, then per series a table of its categories and values
+    (from the data block the series names; series derived from another, such as a pareto line,
+    have none of their own)."""
+    chart = chart_space.find(f"{_CX}chart")
+    if chart is None:
+        return []
+    lines = []
+    title = chart.find(f"{_CX}title")
+    if title is not None:
+        rich = " ".join(
+            "".join(t.text or "" for t in paragraph.iter(_A_TEXT)) for paragraph in title.iter(_A_PARAGRAPH)
+        )
+        text = " ".join((rich or " ".join(v.text or "" for v in title.iterfind(f"{_CX}tx/{_CX}txData/{_CX}v"))).split())
+        if text:
+            lines.append(f"Chart: {text}")
+    data = {block.get("id"): block for block in chart_space.iterfind(f"{_CX}chartData/{_CX}data")}
+    for number, series in enumerate(chart.iter(f"{_CX}series"), start=1):
+        data_id = series.find(f"{_CX}dataId")
+        block = data.get(data_id.get("val")) if data_id is not None and series.get("ownerIdx") is None else None
+        if block is None:
+            continue
+        name = " ".join((series.findtext(f"{_CX}tx/{_CX}txData/{_CX}v") or "").split()) or f"series {number}"
+        categories = _chartex_points(block, "strDim", text=True)
+        values = _chartex_points(block, "numDim", text=False)
+        rows = [["", name], *([categories.get(i, str(i + 1)), values.get(i, "")] for i in sorted(categories | values))]
+        table = markdown_table(rows) if len(rows) > 1 else ""
+        if table:
+            lines.append(table)
+    return lines
+
+
+def _chartex_points(block: Any, dimension: str, text: bool) -> dict[int, str]:
+    """Point index -> value of a chartex data block's first string or number dimension (its first
+    level: the leaves of a hierarchy)."""
+    level = block.find(f"{_CX}{dimension}/{_CX}lvl")
+    if level is None:
+        return {}
+    points = {}
+    for point in level.iterfind(f"{_CX}pt"):
+        value = point.text or ""
+        points[int(point.get("idx", "0"))] = " ".join(value.split()) if text else _number(value)
+    return points
 
 
 def _title(chart: Any) -> str:

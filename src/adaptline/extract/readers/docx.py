@@ -31,7 +31,7 @@ from docx.text.paragraph import Paragraph
 
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, markdown_table, split_text
-from adaptline.extract.readers.charts import CHART_REFERENCE, CHART_RELATIONSHIP_ID, chart_lines, parse_chart
+from adaptline.extract.readers.charts import CHART_REFERENCES, CHART_RELATIONSHIP_ID, chart_lines, parse_chart
 from adaptline.extract.readers.embedded import embedded_text
 from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
 from adaptline.records import Location
@@ -192,7 +192,7 @@ def _text_boxes(paragraph: BaseOxmlElement) -> list[str]:
 def _charts(paragraph: BaseOxmlElement, part: DocumentPart, unread: list[str]) -> list[str]:
     """Each chart anchored in a paragraph as its title and data (python-docx reads no charts)."""
     charts = []
-    for reference in paragraph.iter(CHART_REFERENCE):
+    for reference in paragraph.iter(*CHART_REFERENCES):
         if any(ancestor.tag == _FALLBACK for ancestor in reference.iterancestors()):
             continue
         try:

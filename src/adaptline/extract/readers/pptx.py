@@ -27,7 +27,7 @@ from pptx.shapes.placeholder import NotesSlidePlaceholder
 
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, markdown_table, split_text
-from adaptline.extract.readers.charts import chart_lines
+from adaptline.extract.readers.charts import CHART_REFERENCES, CHART_RELATIONSHIP_ID, chart_lines, parse_chart
 from adaptline.extract.readers.embedded import embedded_text
 from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
 from adaptline.records import Location
@@ -285,6 +285,8 @@ def _shape_text(
         try:
             if diagram is not None:
                 return _diagram_lines(shape.part.related_part(diagram.get(_REL_DATA_MODEL)).blob)
+            if (chartex := next(shape._element.iter(CHART_REFERENCES[1]), None)) is not None:  # Office 2016 types
+                return chart_lines(parse_chart(shape.part.related_part(chartex.get(CHART_RELATIONSHIP_ID)).blob))
             if shape.has_chart:
                 return chart_lines(shape.chart_part._element)
         except Exception as error:  # a damaged chart or diagram part costs that graphic, not the deck
