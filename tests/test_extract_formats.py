@@ -1134,24 +1134,33 @@ def _ole(rel_id: str, program: str) -> str:
 
 
 def _docx_with_embedded(embedded: list[tuple[str, bytes, str]]) -> bytes:
-    """A .docx with one paragraph per (part name, bytes, program) embedded object, and one more
-    object in a table cell."""
+    """A .docx with one paragraph per (part name, bytes, program) embedded object, then a layout
+    table whose cell holds a text box and the first object again."""
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
     from docx.oxml import parse_xml
 
     document = docx.Document()
+    rel_ids = []
     for name, blob, program in embedded:
         part = Part(PackURI(f"/word/embeddings/{name}"), "application/octet-stream", blob, document.part.package)
-        rel_id = document.part.relate_to(
-            part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package"
-        )
-        document.add_paragraph(f"Object {name}:")._p.append(parse_xml(_ole(rel_id, program)))
+        rel_ids.append(document.part.relate_to(part, _PACKAGE_RELATIONSHIP))
+        document.add_paragraph(f"Object {name}:")._p.append(parse_xml(_ole(rel_ids[-1], program)))
     cell = document.add_table(rows=1, cols=1).cell(0, 0)
-    cell.paragraphs[0]._p.append(parse_xml(_ole("rId999", "Excel.Sheet.12")))
+    cell.text = "Layout cell"
+    box = (
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><w:drawing><wps:txbx>'
+        "<w:txbxContent><w:p><w:r><w:t>Box in a cell</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></w:r>"
+    )
+    cell.paragraphs[0]._p.append(parse_xml(box))
+    cell.paragraphs[0]._p.append(parse_xml(_ole(rel_ids[0], embedded[0][2])))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+_PACKAGE_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package"
 
 
 def test_embedded_office_documents_are_read_into_the_document() -> None:
@@ -1170,18 +1179,20 @@ def test_embedded_office_documents_are_read_into_the_document() -> None:
     )  # fmt: skip
     extraction = READERS["docx"].read(data, PARAMS)
     [body] = [chunk.text for chunk in extraction.chunks]
-    assert body == "\n\n".join(["Object Sheet1.xlsx:", *sheet_texts, "Object Drawing1.vsd:", "Object Broken.xlsx:"])
+    paragraphs = ["Object Sheet1.xlsx:", *sheet_texts, "Object Drawing1.vsd:", "Object Broken.xlsx:"]
+    table = ["| Layout cell |\n|---|", "Box in a cell"]  # what a cell holds beyond text follows its table
+    assert body == "\n\n".join([*paragraphs, *table, *sheet_texts])
     assert extraction.notes == [
         "1 embedded object(s) (Excel.Sheet.12) not read: corrupt or unreadable xlsx file (zip directory unreadable: "
         "truncated or damaged)",
-        "1 embedded object(s) (Excel.Sheet.12) not read: inside a table cell or text box",
         "1 embedded object(s) (Visio.Drawing.15) not read: not a Word, PowerPoint or Excel package",
     ]
     off = READERS["docx"].read(data, replace(PARAMS, read_embedded_documents=False))
-    assert off.chunks[0].text == "Object Sheet1.xlsx:\n\nObject Drawing1.vsd:\n\nObject Broken.xlsx:"
+    assert off.chunks[0].text == "\n\n".join(
+        ["Object Sheet1.xlsx:", "Object Drawing1.vsd:", "Object Broken.xlsx:", *table]
+    )
     assert off.notes == [
-        "2 embedded object(s) (Excel.Sheet.12) not read: extract.read_embedded_documents is off",
-        "1 embedded object(s) (Excel.Sheet.12) not read: inside a table cell or text box",
+        "3 embedded object(s) (Excel.Sheet.12) not read: extract.read_embedded_documents is off",
         "1 embedded object(s) (Visio.Drawing.15) not read: extract.read_embedded_documents is off",
     ]
 

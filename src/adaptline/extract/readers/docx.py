@@ -4,8 +4,9 @@ The body XML is walked child by child so tables stay where they appear between p
 Running headers and footers become their own records (part "header"/"footer"): they often carry
 names and document numbers that the scrub stage must see, and they are noise inside body text.
 Footnotes, endnotes and review comments are records of their own too ("footnotes", "endnotes",
-"comments"). Equations (Office Math) are written out in a linear form where they stand; charts
-follow their paragraph as their title and data.
+"comments"). Equations (Office Math) are written out in a linear form where they stand. Text
+boxes, charts (as their title and data) and embedded documents follow their paragraph, or the
+table whose cell holds them.
 """
 
 from __future__ import annotations
@@ -102,14 +103,17 @@ def _sections(
             sections[-1].blocks.extend(boxes)
             boxes = []
             counters.clear()  # a list after a text box starts a new block
+        element = block._tbl if isinstance(block, Table) else block._p
+        # Text boxes, charts and embedded documents do not fit in a line of text or a markdown
+        # cell: they follow their paragraph, or the table whose cell holds them (a layout table).
+        boxes = _text_boxes(element) + _charts(element, document.part, unread)
+        boxes += _embedded_documents(element, document.part, params, embedded)
         if isinstance(block, Table):
             counters.clear()
             table = markdown_table(_table_rows(block))
             if table:
                 sections[-1].blocks.append(table)
             continue
-        boxes = _text_boxes(block._p) + _charts(block._p, document.part, unread)
-        boxes += _embedded_documents(block._p, document.part, params, embedded)
         text = paragraph_text(block._p).strip()
         if not text:
             continue
@@ -226,10 +230,10 @@ def _shown_objects(element: BaseOxmlElement) -> list[BaseOxmlElement]:
 
 def _unread_objects(document: Document, embedded: dict[BaseOxmlElement, str]) -> list[str]:
     """Report notes for the embedded objects of the body that were not read: their own files (a
-    drawing, an old equation) or ones where a markdown line cannot hold them (a table cell)."""
+    drawing, an old equation), damaged packages, linked files."""
     reasons: Counter[tuple[str, str]] = Counter()
     for ole in _shown_objects(document.element.body):
-        reason = embedded.get(ole, "inside a table cell or text box")
+        reason = embedded.get(ole, "in a part of the body the reader does not visit")
         if reason:
             reasons[(ole.get("ProgID") or "unknown type", reason)] += 1
     return [f"{n} embedded object(s) ({program}) not read: {why}" for (program, why), n in sorted(reasons.items())]
