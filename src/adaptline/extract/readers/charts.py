@@ -85,10 +85,8 @@ def _chartex_lines(chart_space: Any) -> list[str]:
     lines = []
     title = chart.find(f"{_CX}title")
     if title is not None:
-        rich = " ".join(
-            "".join(t.text or "" for t in paragraph.iter(_A_TEXT)) for paragraph in title.iter(_A_PARAGRAPH)
-        )
-        text = " ".join((rich or " ".join(v.text or "" for v in title.iterfind(f"{_CX}tx/{_CX}txData/{_CX}v"))).split())
+        literal = " ".join(v.text or "" for v in title.iterfind(f"{_CX}tx/{_CX}txData/{_CX}v"))
+        text = " ".join((_rich_text(title) or literal).split())
         if text:
             lines.append(f"Chart: {text}")
     data = {block.get("id"): block for block in chart_space.iterfind(f"{_CX}chartData/{_CX}data")}
@@ -125,11 +123,13 @@ def _title(chart: Any) -> str:
     title = chart.find(f"{_C}title")
     if title is None:
         return ""
-    rich = " ".join(
-        "".join(node.text or "" for node in paragraph.iter(_A_TEXT)) for paragraph in title.iter(_A_PARAGRAPH)
-    )
     cached = " ".join(node.text or "" for node in title.iterfind(f"{_C}tx/{_C}strRef/{_C}strCache/{_C}pt/{_C}v"))
-    return " ".join((rich or cached).split())
+    return " ".join((_rich_text(title) or cached).split())
+
+
+def _rich_text(title: Any) -> str:
+    """A title's rich text (``a:p`` paragraphs), paragraphs joined by spaces: the same in both formats."""
+    return " ".join("".join(t.text or "" for t in paragraph.iter(_A_TEXT)) for paragraph in title.iter(_A_PARAGRAPH))
 
 
 def _series_name(series: Any, number: int) -> str:
