@@ -35,6 +35,7 @@ from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, mark
 from adaptline.extract.readers.charts import CHART_REFERENCES, CHART_RELATIONSHIP_ID, chart_lines, parse_chart
 from adaptline.extract.readers.embedded import embedded_text
 from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
+from adaptline.extract.readers.strict import STRICT_NOTE, as_transitional
 from adaptline.records import Location
 
 _HEADING = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
@@ -69,6 +70,7 @@ class DocxReader:
     """Registered in ``READERS`` (readers/__init__.py), which holds its kind and version."""
 
     def read(self, data: bytes, params: ExtractParams) -> Extraction:
+        data, strict = as_transitional(data)
         part = Package.open(io.BytesIO(data)).main_document_part
         if part.content_type not in _WORD_MAIN_TYPES:
             raise ExtractError(f"not a Word document (main part of type {part.content_type})")
@@ -85,7 +87,8 @@ class DocxReader:
         chunks += [Chunk(Location(part="footer"), text) for text in _running_texts(document, "footer")]
         unread += _unread_objects(document, embedded)
         title = (document.core_properties.title or "").strip()
-        return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=unread)
+        notes = [STRICT_NOTE, *unread] if strict else unread
+        return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=notes)
 
 
 def _sections(

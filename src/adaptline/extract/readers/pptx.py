@@ -30,6 +30,7 @@ from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, mark
 from adaptline.extract.readers.charts import CHART_REFERENCES, CHART_RELATIONSHIP_ID, chart_lines, parse_chart
 from adaptline.extract.readers.embedded import embedded_text
 from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
+from adaptline.extract.readers.strict import STRICT_NOTE, as_transitional
 from adaptline.records import Location
 
 _TITLE_TYPES = {"title", "ctrTitle"}
@@ -76,6 +77,7 @@ class PptxReader:
     """Registered in ``READERS`` (readers/__init__.py), which holds its kind and version."""
 
     def read(self, data: bytes, params: ExtractParams) -> Extraction:
+        data, strict = as_transitional(data)
         part = Package.open(io.BytesIO(data)).main_document_part
         if part.content_type not in _POWERPOINT_MAIN_TYPES:
             raise ExtractError(f"not a PowerPoint presentation (main part of type {part.content_type})")
@@ -114,7 +116,8 @@ class PptxReader:
         if footers:
             chunks.append(Chunk(Location(part="footer"), "\n".join(footers)))
         title = (presentation.core_properties.title or "").strip()
-        return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=unread)
+        notes = [STRICT_NOTE, *unread] if strict else unread
+        return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=notes)
 
 
 def _embedded_part(part: Any, rel_id: str | None) -> tuple[bytes | None, str]:

@@ -17,6 +17,7 @@ from typing import Any
 
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import Chunk, Extraction, split_text
+from adaptline.extract.readers.strict import STRICT_NOTE, as_transitional
 from adaptline.imports import import_without
 from adaptline.records import Location
 
@@ -45,10 +46,11 @@ class XlsxReader:
     """Registered in ``READERS`` (readers/__init__.py), which holds its kind and version."""
 
     def read(self, data: bytes, params: ExtractParams) -> Extraction:
+        data, strict = as_transitional(data)
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             chunks: list[Chunk] = []
-            notes: list[str] = []
+            notes: list[str] = [STRICT_NOTE] if strict else []
             for number, sheet in enumerate(workbook.worksheets, start=1):  # the note names no sheet title
                 if not hasattr(sheet, "iter_rows"):
                     continue
