@@ -335,3 +335,29 @@ def test_parser_messages_are_one_line_without_quoted_document_bytes() -> None:
     assert _describe(KeyError("There is no item named 'word/document.xml' in the archive")) == (
         "KeyError: There is no item named '…' in the archive"
     )
+
+
+def test_parser_warnings_are_report_notes_without_their_text(tmp_path: Path, capfd: pytest.CaptureFixture) -> None:
+    """openpyxl warns about what it leaves out, at times quoting the document (here a custom
+    property named after a person). The warnings went to the stage's log; they are now notes on
+    the document's report entry, their text withheld."""
+    custom = (
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+        b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        b'<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="%d" name="Approved by Jane Roe">'
+        b"<vt:blob>AAAA</vt:blob></property></Properties>"
+    )
+
+    def with_custom_property(pid: int) -> bytes:
+        with zipfile.ZipFile(io.BytesIO(make_xlsx())) as source:
+            members = {name: source.read(name) for name in source.namelist()}
+        return zip_with({**members, "docProps/custom.xml": custom % pid})
+
+    entries, report = extract(tmp_path, {"bom.xlsx": with_custom_property(2), "twice.xlsx": with_custom_property(3)})
+    for name in ("bom.xlsx", "twice.xlsx"):  # one worker reads both: each document has its own warning
+        assert entries[name]["status"] == "extracted"
+        assert entries[name]["n_records"] > 0
+        assert entries[name]["reason"].startswith("parser warning: UserWarning from openpyxl/packaging/custom.py:")
+        assert entries[name]["reason"].endswith("(text withheld, it can quote the document)")
+    assert "Jane Roe" not in json.dumps(report)
+    assert "Jane Roe" not in "".join(capfd.readouterr())

@@ -15,6 +15,7 @@ import os
 import re
 import resource
 import time
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +60,9 @@ def extract_document(path: str, kind: str, params: ExtractParams, sha256: str | 
             from adaptline.extract.safety import check_zip  # zipfile and friends: ~5 ms, workers only
 
             check_zip(data, kind, params)
-        extraction = reader.read(data, params)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")  # every document's own, not once per worker
+            extraction = reader.read(data, params)
     except ExtractError as error:
         return {"status": "failed", "reason": str(error)}
     except MemoryError:
@@ -72,8 +75,29 @@ def extract_document(path: str, kind: str, params: ExtractParams, sha256: str | 
         "status": "extracted",
         "chunks": [chunk.to_dict() for chunk in extraction.chunks],
         "meta": extraction.meta,
-        "notes": extraction.notes,
+        "notes": [*extraction.notes, *_warning_notes(caught)],
     }
+
+
+def _warning_notes(caught: list[warnings.WarningMessage]) -> list[str]:
+    """Report notes for the warnings a parser gave while reading, one per kind and place.
+
+    A warning often means content was left out (openpyxl: "Data Validation extension is not
+    supported and will be removed"), so it belongs in the document's report entry, not in the
+    stage's log. Its text is not kept: some quote the document (openpyxl names a custom property
+    it drops, and a property can be named after a person), and personal data must not reach the
+    report.
+    """
+    counts: dict[str, int] = {}
+    for warning in caught:
+        parts = Path(warning.filename).parts
+        where = "/".join(parts[parts.index("site-packages") + 1 :] if "site-packages" in parts else parts[-1:])
+        key = f"{warning.category.__name__} from {where}:{warning.lineno}"
+        counts[key] = counts.get(key, 0) + 1
+    return [
+        f"parser warning: {key} ({f'{count} times; ' if count > 1 else ''}text withheld, it can quote the document)"
+        for key, count in counts.items()
+    ]
 
 
 def _describe(error: BaseException) -> str:
