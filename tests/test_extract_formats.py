@@ -1400,3 +1400,37 @@ def test_office_2016_charts_chartex_are_read_as_title_and_data() -> None:
 
     [chunk] = READERS["pptx"].read(_deck_with(build), PARAMS).chunks
     assert chunk.text == f"# Flow\n{_CHARTEX_TEXT}"
+
+
+def test_xlsx_percentages_read_as_the_sheet_shows_them() -> None:
+    """Excel stores 25 % as 0.25; a quoted or escaped "%" in a format is text and scales nothing."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Check", "Value"])
+    for name, value, number_format in [
+        ("duty", 0.25, "0%"),  # built in (id 9)
+        ("ripple", 0.0125, "0.0%"),  # custom
+        ("tolerance", 0.07, "0.00%;[Red]-0.00%"),
+        ("load", 1, "0%"),
+        ("quoted", 5, '0"%"'),
+        ("escaped", 5, "0\\%"),
+        ("plain", 0.25, "General"),
+        ("status", "pass", "0%"),
+    ]:
+        sheet.append([name, value])
+        sheet.cell(sheet.max_row, 2).number_format = number_format
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    [chunk] = READERS["xlsx"].read(buffer.getvalue(), PARAMS).chunks
+    assert chunk.text.splitlines()[1:] == [
+        "Check: duty; Value: 25%",
+        "Check: ripple; Value: 1.25%",
+        "Check: tolerance; Value: 7%",
+        "Check: load; Value: 100%",
+        "Check: quoted; Value: 5",
+        "Check: escaped; Value: 5",
+        "Check: plain; Value: 0.25",
+        "Check: status; Value: pass",
+    ]

@@ -27,6 +27,7 @@ from adaptline.records import Location
 import_without("openpyxl", "numpy")
 
 import openpyxl  # noqa: E402
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE  # noqa: E402
 from openpyxl.utils import get_column_letter, range_boundaries  # noqa: E402
 from openpyxl.xml.functions import fromstring  # noqa: E402  (lxml without entities or network)
 
@@ -35,6 +36,7 @@ _COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 _THREADED_COMMENTS = "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
 _SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _THREADED_NS = "{http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments}"
+_LITERALS = re.compile(r'"[^"]*"|\\.')  # quoted text and escaped characters in a number format
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 # The end of a formula (</f>, or <f .../> for a cell sharing another's formula) not followed by a
 # cached value: a missing or empty <v>, as written by programs that do not calculate (openpyxl,
@@ -51,12 +53,13 @@ class XlsxReader:
         try:
             chunks: list[Chunk] = []
             notes: list[str] = [STRICT_NOTE] if strict else []
+            percent_styles = _percent_styles(workbook)
             for number, sheet in enumerate(workbook.worksheets, start=1):  # the note names no sheet title
                 if not hasattr(sheet, "iter_rows"):
                     continue
                 raw = _sheet_xml(workbook, sheet)
                 merges = [range_boundaries(ref.decode("ascii")) for ref in _MERGE.findall(raw)]
-                chunks += _sheet_chunks(sheet, merges, params.xlsx_rows_per_chunk)  # type: ignore[arg-type]
+                chunks += _sheet_chunks(sheet, merges, params.xlsx_rows_per_chunk, percent_styles)  # type: ignore[arg-type]
                 try:
                     comments = _comment_lines(workbook._archive, getattr(sheet, "_worksheet_path", ""))
                 except Exception as error:  # a damaged comments part costs the comments, not the sheet
@@ -138,11 +141,47 @@ def _formulas_without_value(raw: bytes) -> int:
     return len(_UNCACHED_FORMULA.findall(raw))
 
 
-def _sheet_chunks(sheet: Any, merges: list[tuple[int, int, int, int]], rows_per_chunk: int) -> list[Chunk]:
+def _percent_styles(workbook: Any) -> frozenset[int]:
+    """Ids of the cell styles whose number format shows a percentage. Excel stores 25 % as 0.25,
+    and a reader of the sheet sees "25%": a tolerance column read as 0.01 says something else."""
+    styles = set()
+    for style_id, style in enumerate(workbook._cell_styles):
+        number_id = style.numFmtId
+        if number_id < BUILTIN_FORMATS_MAX_SIZE:
+            number_format = BUILTIN_FORMATS.get(number_id, "")
+        else:
+            custom = workbook._number_formats
+            number_format = (
+                custom[number_id - BUILTIN_FORMATS_MAX_SIZE]
+                if number_id - BUILTIN_FORMATS_MAX_SIZE < len(custom)
+                else ""
+            )
+        if "%" in _LITERALS.sub("", number_format.split(";")[0]):
+            styles.add(style_id)
+    return frozenset(styles)
+
+
+def _sheet_rows(sheet: Any, percent_styles: frozenset[int]) -> Iterator[dict[int, str]]:
+    """Each row's non-empty cells as text, by column."""
+    for row in sheet.iter_rows():
+        values = {}
+        for col, cell in enumerate(row, start=1):
+            value = cell.value
+            if value.__class__ in (int, float) and cell._style_id in percent_styles:
+                text = f"{_format(value * 100)}%"
+            else:
+                text = _format(value)
+            if text:
+                values[col] = text
+        yield values
+
+
+def _sheet_chunks(
+    sheet: Any, merges: list[tuple[int, int, int, int]], rows_per_chunk: int, percent_styles: frozenset[int]
+) -> list[Chunk]:
     sheet.reset_dimensions()  # stored dimensions are often wrong; read what is there
     grid: dict[int, dict[int, str]] = {}
-    for row_number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        values = {col: _format(value) for col, value in enumerate(row, start=1) if _format(value)}
+    for row_number, values in enumerate(_sheet_rows(sheet, percent_styles), start=1):
         if values:
             grid[row_number] = values
     original = {row: dict(values) for row, values in grid.items()}
