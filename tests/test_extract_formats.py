@@ -1434,3 +1434,21 @@ def test_xlsx_percentages_read_as_the_sheet_shows_them() -> None:
         "Check: plain; Value: 0.25",
         "Check: status; Value: pass",
     ]
+
+
+def test_docx_symbols_and_ruby_base_text_are_read() -> None:
+    """``w:sym`` (a character inserted from a symbol font) and ruby were read as nothing."""
+    sym = '<w:sym w:font="{}" w:char="{}"/>'.format
+    text = '<w:t xml:space="preserve">{}</w:t>'.format
+    data = _docx_with_body_xml(
+        [
+            "<w:r>" + text("C4: 10 ") + sym("Symbol", "F06D") + text("F ") + sym("Symbol", "B1") + text("10 %, 4.7 k")
+            + sym("Symbol", "F057") + sym("Wingdings", "F0FC") + text(", ") + sym("Cambria Math", "2264") + text(" 85 ")
+            + sym("Symbol", "F0B0") + text("C") + sym("Symbol", "F0FF") + sym("Symbol", "not hex") + "</w:r>",
+            "<w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>かいろ</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>回路</w:t></w:r>"
+            "</w:rubyBase></w:ruby></w:r><w:r><w:t>図</w:t></w:r>",
+        ],
+        cell_paragraph="<w:r>" + text("ESR ") + sym("Symbol", "A3") + text(" 5 m") + sym("Symbol", "57") + "</w:r>",
+    )  # fmt: skip
+    [body] = [chunk.text for chunk in READERS["docx"].read(data, PARAMS).chunks]
+    assert body == "C4: 10 μF ±10 %, 4.7 kΩ, ≤ 85 °C\n\n回路図\n\n| ESR ≤ 5 mΩ |\n|---|"

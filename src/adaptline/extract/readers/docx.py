@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -40,6 +41,8 @@ from adaptline.records import Location
 
 _HEADING = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _RUN, _PARAGRAPH, _TEXT_BOX, _TABLE = qn("w:r"), qn("w:p"), qn("w:txbxContent"), qn("w:tbl")
+_SYMBOL, _RUBY, _RUBY_BASE = qn("w:sym"), qn("w:ruby"), qn("w:rubyBase")
+_RUN_TEXT = tuple(qn(f"w:{tag}") for tag in ("t", "tab", "br", "cr", "noBreakHyphen", "ptab"))  # as CT_R.text
 _CONTENT_CONTROL, _CONTENT_CONTROL_CONTENT = qn("w:sdt"), qn("w:sdtContent")
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _OLE_OBJECT = "{urn:schemas-microsoft-com:office:office}OLEObject"
@@ -47,6 +50,22 @@ _REL_ID = qn("r:id")
 _NOTE_PARTS = (("footnotes", RT.FOOTNOTES), ("endnotes", RT.ENDNOTES), ("comments", RT.COMMENTS))
 _NOTE_SEPARATORS = {"separator", "continuationSeparator", "continuationNotice"}  # Word's own note lines
 _NOT_SHOWN = {qn("w:del"), qn("w:moveFrom"), qn("w:pPr"), qn("w:rPr"), _FALLBACK}  # never hold shown text
+# The Symbol font's characters for codes 0x20-0xFF (Adobe's Symbol encoding), "\x00" where it has
+# none that is text. Word keeps a character inserted from it as ``w:sym`` (font and code), which
+# python-docx does not read: "10 \u00b5F" and "\u00b15 %" in older documents lost their symbols.
+# fmt: off
+_SYMBOL_FONT = (
+    " !∀#∃%&∋()∗+,−./0123456789:;<=>?"  # 0x20
+    "≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_"  # 0x40
+    "\x00αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}∼\x00"  # 0x60
+    + "\x00" * 32  # 0x80
+    + "€ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…\x00\x00↵"  # 0xA0
+    "ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓"  # 0xC0
+    "◊〈®©™∑" + "\x00" * 11 + "〉∫⌠\x00⌡" + "\x00" * 10  # 0xE0
+)
+# fmt: on
+_SYMBOL_FONT_FIRST = 0x20
+_SYMBOL_PRIVATE_USE = 0xF000  # Word writes a symbol font's code c as U+F000 + c
 # The main part's content type of a document, macro-enabled document, template, macro-enabled
 # template (.docx/.docm/.dotx/.dotm). python-docx's Document() takes the first only; the body is
 # the same in all four, so they are read as one.
@@ -156,7 +175,7 @@ def paragraph_text(paragraph: BaseOxmlElement) -> str:
     def visit(element: BaseOxmlElement) -> None:
         for child in element.iterchildren():
             if child.tag == _RUN:
-                pieces.append(child.text)  # CT_R.text: w:t, tabs, breaks; not drawings or field codes
+                pieces.append(_run_text(child))
             elif child.tag in (MATH, MATH_PARAGRAPH):
                 pieces.append(equation_text(child))
             elif isinstance(child.tag, str) and child.tag not in _NOT_SHOWN:
@@ -164,6 +183,41 @@ def paragraph_text(paragraph: BaseOxmlElement) -> str:
 
     visit(paragraph)
     return "".join(pieces)
+
+
+def _run_text(run: BaseOxmlElement) -> str:
+    """A run's text as python-docx's ``CT_R.text`` reads it (text, tabs, breaks; not drawings or
+    field codes), plus what that leaves out: symbols (``w:sym``) and the base text of ruby."""
+    if next(run.iterchildren(_SYMBOL, _RUBY), None) is None:
+        return run.text
+    pieces = []
+    for child in run.iterchildren(*_RUN_TEXT, _SYMBOL, _RUBY):
+        if child.tag == _SYMBOL:
+            pieces.append(_symbol_text(child.get(qn("w:font"), ""), child.get(qn("w:char"), "")))
+        elif child.tag == _RUBY:
+            pieces += (_run_text(base_run) for base in child.iterchildren(_RUBY_BASE) for base_run in base.iter(_RUN))
+        else:
+            pieces.append(str(child))
+    return "".join(pieces)
+
+
+def _symbol_text(font: str, code: str) -> str:
+    """The character a ``w:sym`` shows: a Symbol font code mapped to Unicode, a Unicode code as it
+    is. Other fonts' own codes are pictographs (Wingdings), not text: ""."""
+    try:
+        number = int(code, 16)
+    except ValueError:
+        return ""
+    symbol_font = font.lower() == "symbol"
+    if number >= _SYMBOL_PRIVATE_USE:  # the font's own code, as Word writes it
+        if not symbol_font:
+            return ""
+        number -= _SYMBOL_PRIVATE_USE
+    elif not symbol_font:
+        return chr(number) if number < sys.maxunicode and chr(number).isprintable() else ""
+    offset = number - _SYMBOL_FONT_FIRST
+    character = _SYMBOL_FONT[offset] if 0 <= offset < len(_SYMBOL_FONT) else "\x00"
+    return "" if character == "\x00" else character
 
 
 def _notes_text(document_part: DocumentPart, relationship: str) -> str:
