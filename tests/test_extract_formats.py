@@ -1452,3 +1452,27 @@ def test_docx_symbols_and_ruby_base_text_are_read() -> None:
     )  # fmt: skip
     [body] = [chunk.text for chunk in READERS["docx"].read(data, PARAMS).chunks]
     assert body == "C4: 10 μF ±10 %, 4.7 kΩ, ≤ 85 °C\n\n回路図\n\n| ESR ≤ 5 mΩ |\n|---|"
+
+
+def test_pptx_symbol_font_characters_are_read_as_unicode() -> None:
+    """PowerPoint keeps a character inserted from the Symbol font as its private-use code (U+F0xx)
+    in a run whose a:sym (or a:latin) font is Symbol."""
+    from pptx.oxml import parse_xml as parse_deck_xml
+
+    def run(text: str, fonts: str = "") -> str:
+        return f'<a:r><a:rPr lang="en-US">{fonts}</a:rPr><a:t>{text}</a:t></a:r>'
+
+    symbol = '<a:sym typeface="Symbol" pitchFamily="18" charset="2"/>'
+    paragraph = (
+        "<a:p>" + run("C4: 10 ") + run("\uf06d", symbol) + run("F ")
+        + run("\uf0b1", '<a:latin typeface="Arial"/>' + symbol) + run("10 %, 4.7 k")
+        + run("\uf057", '<a:latin typeface="Symbol"/>') + run("\uf0fc", '<a:sym typeface="Wingdings"/>')
+        + run(", max 85 \uf0b0C") + "</a:p>"
+    )  # fmt: skip
+
+    def build(slide) -> None:
+        shape = parse_deck_xml(f"<p:spTree {_PPTX_NAMESPACES}>{_text_box_xml(3, 1600000, paragraph)}</p:spTree>")[0]
+        slide.shapes._spTree.append(shape)
+
+    [chunk] = READERS["pptx"].read(_deck_with(build), PARAMS).chunks
+    assert chunk.text == "# Flow\nC4: 10 μF ±10 %, 4.7 kΩ, max 85 C"

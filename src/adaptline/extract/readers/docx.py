@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -37,6 +36,7 @@ from adaptline.extract.readers.charts import CHART_REFERENCES, CHART_RELATIONSHI
 from adaptline.extract.readers.embedded import embedded_text
 from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
 from adaptline.extract.readers.strict import STRICT_NOTE, as_transitional
+from adaptline.extract.readers.symbols import symbol_text
 from adaptline.records import Location
 
 _HEADING = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
@@ -50,22 +50,6 @@ _REL_ID = qn("r:id")
 _NOTE_PARTS = (("footnotes", RT.FOOTNOTES), ("endnotes", RT.ENDNOTES), ("comments", RT.COMMENTS))
 _NOTE_SEPARATORS = {"separator", "continuationSeparator", "continuationNotice"}  # Word's own note lines
 _NOT_SHOWN = {qn("w:del"), qn("w:moveFrom"), qn("w:pPr"), qn("w:rPr"), _FALLBACK}  # never hold shown text
-# The Symbol font's characters for codes 0x20-0xFF (Adobe's Symbol encoding), "\x00" where it has
-# none that is text. Word keeps a character inserted from it as ``w:sym`` (font and code), which
-# python-docx does not read: "10 \u00b5F" and "\u00b15 %" in older documents lost their symbols.
-# fmt: off
-_SYMBOL_FONT = (
-    " !∀#∃%&∋()∗+,−./0123456789:;<=>?"  # 0x20
-    "≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_"  # 0x40
-    "\x00αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}∼\x00"  # 0x60
-    + "\x00" * 32  # 0x80
-    + "€ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…\x00\x00↵"  # 0xA0
-    "ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓"  # 0xC0
-    "◊〈®©™∑" + "\x00" * 11 + "〉∫⌠\x00⌡" + "\x00" * 10  # 0xE0
-)
-# fmt: on
-_SYMBOL_FONT_FIRST = 0x20
-_SYMBOL_PRIVATE_USE = 0xF000  # Word writes a symbol font's code c as U+F000 + c
 # The main part's content type of a document, macro-enabled document, template, macro-enabled
 # template (.docx/.docm/.dotx/.dotm). python-docx's Document() takes the first only; the body is
 # the same in all four, so they are read as one.
@@ -193,31 +177,12 @@ def _run_text(run: BaseOxmlElement) -> str:
     pieces = []
     for child in run.iterchildren(*_RUN_TEXT, _SYMBOL, _RUBY):
         if child.tag == _SYMBOL:
-            pieces.append(_symbol_text(child.get(qn("w:font"), ""), child.get(qn("w:char"), "")))
+            pieces.append(symbol_text(child.get(qn("w:font"), ""), child.get(qn("w:char"), "")))
         elif child.tag == _RUBY:
             pieces += (_run_text(base_run) for base in child.iterchildren(_RUBY_BASE) for base_run in base.iter(_RUN))
         else:
             pieces.append(str(child))
     return "".join(pieces)
-
-
-def _symbol_text(font: str, code: str) -> str:
-    """The character a ``w:sym`` shows: a Symbol font code mapped to Unicode, a Unicode code as it
-    is. Other fonts' own codes are pictographs (Wingdings), not text: ""."""
-    try:
-        number = int(code, 16)
-    except ValueError:
-        return ""
-    symbol_font = font.lower() == "symbol"
-    if number >= _SYMBOL_PRIVATE_USE:  # the font's own code, as Word writes it
-        if not symbol_font:
-            return ""
-        number -= _SYMBOL_PRIVATE_USE
-    elif not symbol_font:
-        return chr(number) if number < sys.maxunicode and chr(number).isprintable() else ""
-    offset = number - _SYMBOL_FONT_FIRST
-    character = _SYMBOL_FONT[offset] if 0 <= offset < len(_SYMBOL_FONT) else "\x00"
-    return "" if character == "\x00" else character
 
 
 def _notes_text(document_part: DocumentPart, relationship: str) -> str:

@@ -31,6 +31,7 @@ from adaptline.extract.readers.charts import CHART_REFERENCES, CHART_RELATIONSHI
 from adaptline.extract.readers.embedded import embedded_text
 from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
 from adaptline.extract.readers.strict import STRICT_NOTE, as_transitional
+from adaptline.extract.readers.symbols import FONT_CODES, font_text
 from adaptline.records import Location
 
 _TITLE_TYPES = {"title", "ctrTitle"}
@@ -55,6 +56,7 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _ALTERNATE_CONTENT, _CHOICE, _MC_FALLBACK = f"{_MC}AlternateContent", f"{_MC}Choice", f"{_MC}Fallback"
 _A14_MATH = "{http://schemas.microsoft.com/office/drawing/2010/main}m"
 _TEXT_CHILDREN = {f"{_DRAWING}r", f"{_DRAWING}br", f"{_DRAWING}fld"}
+_SYMBOL_FONTS = (f"{_DRAWING}rPr/{_DRAWING}sym", f"{_DRAWING}rPr/{_DRAWING}latin")  # where to look, in order
 _NODE_TYPES = {None, "node", "asst"}  # SmartArt points with a node's text (not doc, pres, transitions)
 # Main part content types of a presentation, slide show and template, each also macro-enabled
 # (.pptx/.pptm/.ppsx/.ppsm/.potx/.potm). python-pptx's Presentation() takes the first two only;
@@ -152,23 +154,39 @@ def _frame_text(frame: Any) -> str:
 
 
 def _paragraph_text(paragraph: Any) -> str:
-    """python-pptx's ``paragraph.text``, plus equations (``a14:m``), which it skips."""
+    """python-pptx's ``paragraph.text``, plus equations (``a14:m``), which it skips, and with
+    characters of the Symbol font as Unicode (see ``symbols``)."""
     element = paragraph._p
     if next(element.iter(_A14_MATH), None) is None:
-        return paragraph.text
+        text = paragraph.text
+        if FONT_CODES.search(text) is None:
+            return text
     return "".join(_inline_text(element))
 
 
 def _inline_text(element: Any) -> Iterator[str]:
     for child in element.iterchildren():
         if child.tag in _TEXT_CHILDREN:
-            yield child.text  # a run, a field, or "\v" for a line break, as python-pptx reads them
+            text = child.text  # a run, a field, or "\v" for a line break, as python-pptx reads them
+            if FONT_CODES.search(text) is None:
+                yield text
+            else:
+                yield font_text(_symbol_font(child), text)
         elif child.tag == _A14_MATH:
             yield " ".join(equation_text(math) for math in child.iterchildren(MATH, MATH_PARAGRAPH))
         elif child.tag == _ALTERNATE_CONTENT:
             branch = next(child.iterchildren(_CHOICE, _MC_FALLBACK), None)
             if branch is not None:
                 yield from _inline_text(branch)
+
+
+def _symbol_font(run: Any) -> str:
+    """The font of a run's symbols: PowerPoint names it in ``a:sym``, else the run is all in it."""
+    for path in _SYMBOL_FONTS:
+        font = run.find(path)
+        if font is not None:
+            return font.get("typeface", "")
+    return ""
 
 
 def _comment_lines(slide_part: Any, number: int, unread: list[str]) -> list[str]:
