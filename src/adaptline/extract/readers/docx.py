@@ -6,7 +6,8 @@ names and document numbers that the scrub stage must see, and they are noise ins
 Footnotes, endnotes and review comments are records of their own too ("footnotes", "endnotes",
 "comments"). Equations (Office Math) are written out in a linear form where they stand. Text
 boxes, charts (as their title and data) and embedded documents follow their paragraph, or the
-table whose cell holds them.
+table whose cell holds them. Content imported from other files (``w:altChunk``: HTML, web archives,
+text, .docx) is read where it stands.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import docx  # noqa: F401  (registers python-docx's part types, used by Package.open below)
 from docx.document import Document
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.part import PartFactory
+from docx.opc.part import Part, PartFactory
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -34,6 +35,7 @@ from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, markdown_table, split_text
 from adaptline.extract.readers.charts import CHART_REFERENCES, CHART_RELATIONSHIP_ID, chart_lines, parse_chart
 from adaptline.extract.readers.embedded import embedded_text
+from adaptline.extract.readers.imported import imported_text
 from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
 from adaptline.extract.readers.strict import STRICT_NOTE, as_transitional
 from adaptline.extract.readers.symbols import symbol_text
@@ -42,6 +44,7 @@ from adaptline.records import Location
 _HEADING = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _RUN, _PARAGRAPH, _TEXT_BOX, _TABLE = qn("w:r"), qn("w:p"), qn("w:txbxContent"), qn("w:tbl")
 _SYMBOL, _RUBY, _RUBY_BASE = qn("w:sym"), qn("w:ruby"), qn("w:rubyBase")
+_ALT_CHUNK = qn("w:altChunk")
 _RUN_TEXT = tuple(qn(f"w:{tag}") for tag in ("t", "tab", "br", "cr", "noBreakHyphen", "ptab"))  # as CT_R.text
 _CONTENT_CONTROL, _CONTENT_CONTROL_CONTENT = qn("w:sdt"), qn("w:sdtContent")
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -61,6 +64,16 @@ _WORD_MAIN_TYPES = (
 )
 for _content_type in _WORD_MAIN_TYPES:
     PartFactory.part_type_for.setdefault(_content_type, DocumentPart)
+
+
+def _part_class(content_type: str, reltype: str) -> type[Part] | None:
+    """An imported .docx (altChunk) is a package, even where its content type is the main
+    document's (as the Open XML SDK writes it): python-docx would parse its zip bytes as XML, and
+    fail on the whole host document."""
+    return Part if reltype == RT.A_F_CHUNK else None
+
+
+PartFactory.part_class_selector = _part_class
 
 
 @dataclass
@@ -109,6 +122,10 @@ def _sections(
             sections[-1].blocks.extend(boxes)
             boxes = []
             counters.clear()  # a list after a text box starts a new block
+        if isinstance(block, _ImportedChunk):
+            counters.clear()
+            sections[-1].blocks += _imported_blocks(block.element, document.part, params, unread)
+            continue
         element = block._tbl if isinstance(block, Table) else block._p
         # Text boxes, charts and embedded documents do not fit in a line of text or a markdown
         # cell: they follow their paragraph, or the table whose cell holds them (a layout table).
@@ -271,9 +288,47 @@ def _list_line(text: str, info: tuple[str, int, bool], counters: dict[tuple[str,
     return "  " * depth + f"{marker} {text}"
 
 
-def _body_blocks(document: Document) -> list[Paragraph | Table]:
-    """Paragraphs and tables in document order, including those inside content controls."""
-    out: list[Paragraph | Table] = []
+@dataclass(frozen=True)
+class _ImportedChunk:
+    """A ``w:altChunk``: content imported from another file (HTML, a web archive, text, a .docx)."""
+
+    element: BaseOxmlElement
+
+
+def _imported_blocks(
+    element: BaseOxmlElement, part: DocumentPart, params: ExtractParams, unread: list[str]
+) -> list[str]:
+    """The text blocks of an imported chunk (``readers.imported``; a .docx with this reader); a
+    report note when it cannot be read."""
+    rel = part.rels.get(element.get(_REL_ID) or "")
+    if rel is None or rel.is_external:
+        unread.append("imported content (altChunk) not read: its part is missing or an external file")
+        return []
+    target = rel.target_part
+    content_type = target.content_type
+    try:
+        if target.blob.startswith(b"PK"):  # a package: a .docx, as Word allows (sniffed, then read)
+            # Body text, not an attachment: read whatever the param says, and without the running
+            # headers and footers, which Word drops when it merges the chunk.
+            body_params = replace(params, read_embedded_documents=True)
+            blocks, why = embedded_text(target.blob, str(target.partname), body_params, ("header", "footer"))
+            if why:
+                unread.append(f"imported Word content (altChunk) not read: {why}")
+            return blocks
+        text = imported_text(content_type, target.blob)
+    except Exception as error:  # a damaged chunk costs that chunk, not the document
+        unread.append(f"imported content (altChunk, {content_type}) not read ({type(error).__name__})")
+        return []
+    if text is None:
+        unread.append(f"imported content (altChunk) of type {content_type} not read")
+        return []
+    return [block for block in text.split("\n\n") if block.strip()]
+
+
+def _body_blocks(document: Document) -> list[Paragraph | Table | _ImportedChunk]:
+    """Paragraphs, tables and imported chunks in document order, including those inside content
+    controls."""
+    out: list[Paragraph | Table | _ImportedChunk] = []
 
     def visit(element: object) -> None:
         for child in element.iterchildren():  # type: ignore[attr-defined]
@@ -281,6 +336,8 @@ def _body_blocks(document: Document) -> list[Paragraph | Table]:
                 out.append(Paragraph(child, document))
             elif child.tag == qn("w:tbl"):
                 out.append(Table(child, document))
+            elif child.tag == _ALT_CHUNK:
+                out.append(_ImportedChunk(child))
             elif child.tag == qn("w:sdt"):
                 content = child.find(qn("w:sdtContent"))
                 if content is not None:

@@ -16,9 +16,12 @@ from adaptline.extract.readers.base import ExtractError
 _READABLE = ("docx", "pptx", "xlsx")
 
 
-def embedded_text(data: bytes | None, part_name: str, params: ExtractParams) -> tuple[list[str], str]:
-    """The text blocks of an embedded object (its records' texts, in order), and why it was not
-    read ("" when it was): the caller puts the reason in a report note."""
+def embedded_text(
+    data: bytes | None, part_name: str, params: ExtractParams, skip_parts: tuple[str, ...] = ()
+) -> tuple[list[str], str]:
+    """The text blocks of an embedded object (its records' texts, in order, but for those of
+    ``skip_parts``), and why it was not read ("" when it was): the caller puts the reason in a
+    report note."""
     if not params.read_embedded_documents:
         return [], "extract.read_embedded_documents is off"
     if data is None:
@@ -37,4 +40,5 @@ def embedded_text(data: bytes | None, part_name: str, params: ExtractParams) -> 
         return [], str(error)
     except Exception as error:  # a damaged embedded package costs that object, not the document
         return [], f"unreadable ({type(error).__name__})"
-    return [chunk.text for chunk in extraction.chunks if chunk.text.strip()], ""
+    chunks = [chunk for chunk in extraction.chunks if chunk.location.part not in skip_parts]
+    return [chunk.text for chunk in chunks if chunk.text.strip()], ""
