@@ -1476,3 +1476,35 @@ def test_pptx_symbol_font_characters_are_read_as_unicode() -> None:
 
     [chunk] = READERS["pptx"].read(_deck_with(build), PARAMS).chunks
     assert chunk.text == "# Flow\nC4: 10 μF ±10 %, 4.7 kΩ, max 85 C"
+
+
+def test_hidden_sheets_and_slides_are_read_and_noted() -> None:
+    import openpyxl
+    from pptx import Presentation
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Ref", "Qty"])
+    for title, state in (("Old rev", "hidden"), ("Lookup", "veryHidden")):
+        sheet = workbook.create_sheet(title)
+        sheet.append(["Key", "Value"])
+        sheet.append(["R1", "10k"])
+        sheet.sheet_state = state
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    extraction = READERS["xlsx"].read(buffer.getvalue(), PARAMS)
+    assert [chunk.location.sheet for chunk in extraction.chunks] == ["Sheet", "Old rev", "Lookup"]
+    assert extraction.notes == [  # by number: a sheet's name may be a person's
+        "sheet 2 is hidden; read like the others",
+        "sheet 3 is very hidden (only a macro can show it); read like the others",
+    ]
+
+    presentation = Presentation()
+    for number in range(1, 5):
+        presentation.slides.add_slide(presentation.slide_layouts[5]).shapes.title.text = f"Slide {number}"
+    presentation.slides[1]._element.set("show", "0")
+    presentation.slides[3]._element.set("show", "false")
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    extraction = READERS["pptx"].read(buffer.getvalue(), PARAMS)
+    assert [chunk.location.slide for chunk in extraction.chunks] == [1, 2, 3, 4]
+    assert extraction.notes == ["hidden slide(s) 2, 4 read like the others"]

@@ -88,7 +88,10 @@ class PptxReader:
         chunks: list[Chunk] = []
         footers: dict[str, None] = {}  # distinct slide footer texts, in first-seen order
         unread: list[str] = []  # report notes: graphics that could not be read
+        hidden: list[str] = []  # numbers of the slides hidden in a slide show
         for number, slide in enumerate(presentation.slides, start=1):
+            if slide._element.get("show") in ("0", "false"):
+                hidden.append(str(number))
             layout = slide.slide_layout
             inherited = layouts.get(id(layout.part))
             if inherited is None:
@@ -119,6 +122,8 @@ class PptxReader:
             chunks.append(Chunk(Location(part="footer"), "\n".join(footers)))
         title = (presentation.core_properties.title or "").strip()
         notes = [STRICT_NOTE, *unread] if strict else unread
+        if hidden:  # often a backup or an outdated slide: the user may want to know what was read
+            notes.append(f"hidden slide(s) {', '.join(hidden)} read like the others")
         return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=notes)
 
 
