@@ -1508,3 +1508,39 @@ def test_hidden_sheets_and_slides_are_read_and_noted() -> None:
     extraction = READERS["pptx"].read(buffer.getvalue(), PARAMS)
     assert [chunk.location.slide for chunk in extraction.chunks] == [1, 2, 3, 4]
     assert extraction.notes == ["hidden slide(s) 2, 4 read like the others"]
+
+
+def test_docx_header_text_boxes_and_tables_are_read_in_order() -> None:
+    """A header's text box (where a document number or classification often stands) was lost, and
+    its tables came after all of its paragraphs."""
+    from docx.oxml import parse_xml
+
+    namespaces = (
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+    )
+    run = '<w:r><w:t xml:space="preserve">{}</w:t></w:r>'.format
+    box = (
+        '<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>'
+        f"<w:p>{run('DR-0042 Rev B')}</w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice>"
+        "</mc:AlternateContent></w:r>"
+    )
+    document = docx.Document()
+    document.add_paragraph("Body.")
+    header = document.sections[0].header
+    header.paragraphs[0].text = "ACME Power"
+    table = header.add_table(rows=1, cols=2, width=docx.shared.Inches(4))
+    table.cell(0, 0).text, table.cell(0, 1).text = "Sheet", "1 of 3"
+    header._element.append(parse_xml(f"<w:p {namespaces}>{run('Classification:')}{box}</w:p>"))
+    header._element.append(
+        parse_xml(f"<w:sdt {namespaces}><w:sdtContent><w:p>{run('Approved')}</w:p></w:sdtContent></w:sdt>")
+    )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    [header_chunk] = [
+        chunk.text
+        for chunk in READERS["docx"].read(buffer.getvalue(), PARAMS).chunks
+        if chunk.location.part == "header"
+    ]
+    assert header_chunk == "ACME Power\n| Sheet | 1 of 3 |\n|---|---|\nClassification:\nDR-0042 Rev B\nApproved"

@@ -448,6 +448,22 @@ def _style_depth(style: str) -> int:
     return int(match.group(1)) - 1 if match else 0
 
 
+def _running_lines(container: BaseOxmlElement, part: object) -> list[str]:
+    """A header's or footer's paragraphs, tables and text boxes (where a document number or a
+    classification often stands), in order."""
+    lines: list[str] = []
+    for child in container.iterchildren():
+        if child.tag == _PARAGRAPH:
+            lines += [paragraph_text(child).strip(), *_text_boxes(child)]
+        elif child.tag == _TABLE:
+            lines.append(markdown_table(_table_rows(Table(child, part))))  # type: ignore[arg-type]
+        elif child.tag == _CONTENT_CONTROL:
+            content = child.find(_CONTENT_CONTROL_CONTENT)
+            if content is not None:
+                lines += _running_lines(content, part)
+    return lines
+
+
 def _running_texts(document: Document, which: str) -> list[str]:
     """Distinct non-empty header or footer texts over all sections (first-page/even variants too)."""
     texts: list[str] = []
@@ -456,9 +472,7 @@ def _running_texts(document: Document, which: str) -> list[str]:
             part = getattr(section, attribute)
             if part.is_linked_to_previous and attribute != which:
                 continue
-            lines = [paragraph_text(p._p).strip() for p in part.paragraphs]
-            lines += [markdown_table(_table_rows(t)) for t in part.tables]
-            text = "\n".join(line for line in lines if line)
+            text = "\n".join(line for line in _running_lines(part._element, part) if line)
             if text and text not in texts:
                 texts.append(text)
     return texts
