@@ -671,27 +671,29 @@ def _add_smartart(slide, data_model: str | None) -> None:
     )
 
 
-def test_pptx_smartart_is_read_as_an_outline_and_a_broken_one_is_a_note() -> None:
-    def node(model_id: str, text: str) -> str:
-        return (
-            f'<dgm:pt modelId="{model_id}"><dgm:t><a:bodyPr/><a:p><a:r><a:t>{text}</a:t></a:r></a:p></dgm:t></dgm:pt>'
-        )
+def _smartart_node(model_id: str, text: str) -> str:
+    return f'<dgm:pt modelId="{model_id}"><dgm:t><a:bodyPr/><a:p><a:r><a:t>{text}</a:t></a:r></a:p></dgm:t></dgm:pt>'
 
-    data_model = (
-        '<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" '
-        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst>'
-        '<dgm:pt modelId="0" type="doc"/>'
-        + node("2", "Design review")
-        + node("1", "Schematic capture")
-        + node("3", "Sign-off by QA")
-        + '<dgm:pt modelId="7" type="parTrans"/><dgm:pt modelId="8" type="pres"><dgm:prSet/></dgm:pt>'
-        "</dgm:ptLst><dgm:cxnLst>"  # the data part's order is not the diagram's: connections say it
-        '<dgm:cxn modelId="c1" srcId="0" destId="2" srcOrd="1"/>'
-        '<dgm:cxn modelId="c2" srcId="0" destId="1" srcOrd="0"/>'
-        '<dgm:cxn modelId="c3" srcId="2" destId="3" srcOrd="0"/>'
-        '<dgm:cxn modelId="c4" type="presOf" srcId="1" destId="8"/>'
-        "</dgm:cxnLst></dgm:dataModel>"
-    )
+
+_SMARTART_DATA_MODEL = (
+    '<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst>'
+    '<dgm:pt modelId="0" type="doc"/>'
+    + _smartart_node("2", "Design review")
+    + _smartart_node("1", "Schematic capture")
+    + _smartart_node("3", "Sign-off by QA")
+    + '<dgm:pt modelId="7" type="parTrans"/><dgm:pt modelId="8" type="pres"><dgm:prSet/></dgm:pt>'
+    "</dgm:ptLst><dgm:cxnLst>"  # the data part's order is not the diagram's: connections say it
+    '<dgm:cxn modelId="c1" srcId="0" destId="2" srcOrd="1"/>'
+    '<dgm:cxn modelId="c2" srcId="0" destId="1" srcOrd="0"/>'
+    '<dgm:cxn modelId="c3" srcId="2" destId="3" srcOrd="0"/>'
+    '<dgm:cxn modelId="c4" type="presOf" srcId="1" destId="8"/>'
+    "</dgm:cxnLst></dgm:dataModel>"
+)
+
+
+def test_pptx_smartart_is_read_as_an_outline_and_a_broken_one_is_a_note() -> None:
+    data_model = _SMARTART_DATA_MODEL
     extraction = READERS["pptx"].read(_deck_with(lambda slide: _add_smartart(slide, data_model)), PARAMS)
     assert [chunk.text for chunk in extraction.chunks] == [
         "# Flow\n- Schematic capture\n- Design review\n  - Sign-off by QA"
@@ -1544,3 +1546,48 @@ def test_docx_header_text_boxes_and_tables_are_read_in_order() -> None:
         if chunk.location.part == "header"
     ]
     assert header_chunk == "ACME Power\n| Sheet | 1 of 3 |\n|---|---|\nClassification:\nDR-0042 Rev B\nApproved"
+
+
+def _docx_with_smartart(data_model: str | None) -> bytes:
+    """A .docx whose second paragraph holds a SmartArt graphic with ``data_model`` (None: a
+    relationship to nothing)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("Before.")
+    paragraph = document.add_paragraph("Process:")
+    rel_id = "rId999"
+    if data_model is not None:
+        content_type = "application/vnd.openxmlformats-officedocument.drawingml.diagramData+xml"
+        part = Part(PackURI("/word/diagrams/data1.xml"), content_type, data_model.encode(), document.part.package)
+        rel_id = document.part.relate_to(part, RT.DIAGRAM_DATA)
+    paragraph._p.append(
+        parse_xml(
+            '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:drawing><wp:inline>'
+            '<wp:extent cx="5486400" cy="3200400"/><wp:docPr id="1" name="Diagram 1"/><a:graphic>'
+            '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram">'
+            '<dgm:relIds xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" '
+            f'r:dm="{rel_id}" r:lo="" r:qs="" r:cs=""/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'
+        )
+    )
+    document.add_paragraph("After.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_docx_smartart_follows_its_paragraph_as_an_outline_and_a_broken_one_is_a_note() -> None:
+    extraction = READERS["docx"].read(_docx_with_smartart(_SMARTART_DATA_MODEL), PARAMS)
+    assert [chunk.text for chunk in extraction.chunks] == [
+        "Before.\n\nProcess:\n\n- Schematic capture\n- Design review\n  - Sign-off by QA\n\nAfter."
+    ]
+    assert extraction.notes == []
+    broken = READERS["docx"].read(_docx_with_smartart(None), PARAMS)
+    assert [chunk.text for chunk in broken.chunks] == ["Before.\n\nProcess:\n\nAfter."]
+    assert broken.notes == ["a SmartArt graphic could not be read (KeyError)"]

@@ -47,8 +47,8 @@ class LazyReader:
 
 
 _SHARED_SOURCES = (
-    *("readers/base.py", "readers/charts.py", "readers/embedded.py", "readers/imported.py", "readers/omml.py"),
-    *("readers/strict.py", "readers/symbols.py", "safety.py", "worker.py", "params.py"),
+    *("readers/base.py", "readers/charts.py", "readers/diagrams.py", "readers/embedded.py", "readers/imported.py"),
+    *("readers/omml.py", "readers/strict.py", "readers/symbols.py", "safety.py", "worker.py", "params.py"),
 )
 
 

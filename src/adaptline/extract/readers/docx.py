@@ -5,9 +5,9 @@ Running headers and footers become their own records (part "header"/"footer"): t
 names and document numbers that the scrub stage must see, and they are noise inside body text.
 Footnotes, endnotes and review comments are records of their own too ("footnotes", "endnotes",
 "comments"). Equations (Office Math) are written out in a linear form where they stand. Text
-boxes, charts (as their title and data) and embedded documents follow their paragraph, or the
-table whose cell holds them. Content imported from other files (``w:altChunk``: HTML, web archives,
-text, .docx) is read where it stands.
+boxes, charts (as their title and data), SmartArt (as an outline) and embedded documents follow
+their paragraph, or the table whose cell holds them. Content imported from other files
+(``w:altChunk``: HTML, web archives, text, .docx) is read where it stands.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from docx.text.paragraph import Paragraph
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, markdown_table, split_text
 from adaptline.extract.readers.charts import CHART_REFERENCES, CHART_RELATIONSHIP_ID, chart_lines, parse_chart
+from adaptline.extract.readers.diagrams import DIAGRAM_DATA_RELATIONSHIP_ID, DIAGRAM_REFERENCE, diagram_lines
 from adaptline.extract.readers.embedded import embedded_text
 from adaptline.extract.readers.imported import imported_text
 from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
@@ -129,7 +130,9 @@ def _sections(
         element = block._tbl if isinstance(block, Table) else block._p
         # Text boxes, charts and embedded documents do not fit in a line of text or a markdown
         # cell: they follow their paragraph, or the table whose cell holds them (a layout table).
-        boxes = _text_boxes(element) + _charts(element, document.part, unread)
+        boxes = (
+            _text_boxes(element) + _charts(element, document.part, unread) + _diagrams(element, document.part, unread)
+        )
         boxes += _embedded_documents(element, document.part, params, embedded)
         if isinstance(block, Table):
             counters.clear()
@@ -246,6 +249,23 @@ def _charts(paragraph: BaseOxmlElement, part: DocumentPart, unread: list[str]) -
         if lines:
             charts.append("\n".join(lines))
     return charts
+
+
+def _diagrams(paragraph: BaseOxmlElement, part: DocumentPart, unread: list[str]) -> list[str]:
+    """Each SmartArt graphic anchored in a paragraph as an outline of its text (python-docx reads
+    none of it)."""
+    diagrams = []
+    for reference in paragraph.iter(DIAGRAM_REFERENCE):
+        if any(ancestor.tag == _FALLBACK for ancestor in reference.iterancestors()):
+            continue
+        try:
+            lines = diagram_lines(part.related_parts[reference.get(DIAGRAM_DATA_RELATIONSHIP_ID)].blob)
+        except Exception as error:  # a damaged diagram costs that graphic, not the document
+            unread.append(f"a SmartArt graphic could not be read ({type(error).__name__})")
+            continue
+        if lines:
+            diagrams.append("\n".join(lines))
+    return diagrams
 
 
 def _embedded_documents(

@@ -28,6 +28,7 @@ from pptx.shapes.placeholder import NotesSlidePlaceholder
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, markdown_table, split_text
 from adaptline.extract.readers.charts import CHART_REFERENCES, CHART_RELATIONSHIP_ID, chart_lines, parse_chart
+from adaptline.extract.readers.diagrams import DIAGRAM_DATA_RELATIONSHIP_ID, DIAGRAM_REFERENCE, diagram_lines
 from adaptline.extract.readers.embedded import embedded_text
 from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
 from adaptline.extract.readers.strict import STRICT_NOTE, as_transitional
@@ -44,20 +45,17 @@ _RUNNING_TYPES = {"ftr", "dt", "sldNum", "hdr"}  # footer, date, slide number: k
 _PML = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _PLACEHOLDER_PATH = f"{_PML}nvPr/{_PML}ph"
 _DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-_DGM = "{http://schemas.openxmlformats.org/drawingml/2006/diagram}"
 _CLASSIC_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 _MODERN_COMMENTS = "http://schemas.microsoft.com/office/2018/10/relationships/comments"
 _MODERN = "{http://schemas.microsoft.com/office/powerpoint/2018/8/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _GRAPHIC_FRAME, _OLE_OBJECT = f"{_PML}graphicFrame", f"{_PML}oleObj"
-_DIAGRAM_PATH = f"{_DRAWING}graphic/{_DRAWING}graphicData/{_DGM}relIds"
-_REL_DATA_MODEL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}dm"
+_DIAGRAM_PATH = f"{_DRAWING}graphic/{_DRAWING}graphicData/{DIAGRAM_REFERENCE}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _ALTERNATE_CONTENT, _CHOICE, _MC_FALLBACK = f"{_MC}AlternateContent", f"{_MC}Choice", f"{_MC}Fallback"
 _A14_MATH = "{http://schemas.microsoft.com/office/drawing/2010/main}m"
 _TEXT_CHILDREN = {f"{_DRAWING}r", f"{_DRAWING}br", f"{_DRAWING}fld"}
 _SYMBOL_FONTS = (f"{_DRAWING}rPr/{_DRAWING}sym", f"{_DRAWING}rPr/{_DRAWING}latin")  # where to look, in order
-_NODE_TYPES = {None, "node", "asst"}  # SmartArt points with a node's text (not doc, pres, transitions)
 # Main part content types of a presentation, slide show and template, each also macro-enabled
 # (.pptx/.pptm/.ppsx/.ppsm/.potx/.potm). python-pptx's Presentation() takes the first two only;
 # the slides are the same in all six, so they are read as one.
@@ -310,7 +308,7 @@ def _shape_text(
         what = "SmartArt graphic" if diagram is not None else "chart"
         try:
             if diagram is not None:
-                return _diagram_lines(shape.part.related_part(diagram.get(_REL_DATA_MODEL)).blob)
+                return diagram_lines(shape.part.related_part(diagram.get(DIAGRAM_DATA_RELATIONSHIP_ID)).blob)
             if (chartex := next(shape._element.iter(CHART_REFERENCES[1]), None)) is not None:  # Office 2016 types
                 return chart_lines(parse_chart(shape.part.related_part(chartex.get(CHART_RELATIONSHIP_ID)).blob))
             if shape.has_chart:
@@ -329,43 +327,4 @@ def _shape_text(
         if bullets or paragraph.level > 0:
             text = "  " * paragraph.level + "- " + text
         lines.append(text)
-    return lines
-
-
-def _diagram_lines(data_part: bytes) -> list[str]:
-    """SmartArt as an outline of its nodes' text. python-pptx sees a SmartArt graphic as a frame
-    without text: the text lives in the diagram's data part, and the nodes' order and nesting in
-    its parent-of connections (nodes they do not reach follow, in the part's order)."""
-    root = parse_xml(data_part)  # python-pptx's parser: no entity resolution, no network
-    points = {point.get("modelId"): point for point in root.iter(f"{_DGM}pt")}
-    children: dict[str | None, list[tuple[int, str | None]]] = {}
-    for connection in root.iter(f"{_DGM}cxn"):
-        if connection.get("type", "parOf") == "parOf":
-            order = connection.get("srcOrd", "0")
-            key = int(order) if order.isdigit() else 0
-            children.setdefault(connection.get("srcId"), []).append((key, connection.get("destId")))
-    lines: list[str] = []
-    seen: set[str | None] = set()
-
-    def add(model_id: str | None, depth: int) -> int:
-        seen.add(model_id)
-        paragraphs = (
-            "".join(t.text or "" for t in p.iter(f"{_DRAWING}t")) for p in points[model_id].iter(f"{_DRAWING}p")
-        )
-        text = " ".join(" ".join(paragraphs).split())
-        if text:
-            lines.append("  " * depth + "- " + text)
-        return depth + 1 if text else depth
-
-    def visit(model_id: str | None, depth: int) -> None:
-        for _, child in sorted(children.get(model_id, []), key=lambda item: item[0]):
-            if child in points and child not in seen and points[child].get("type") in _NODE_TYPES:
-                visit(child, add(child, depth))
-
-    for model_id, point in points.items():
-        if point.get("type") == "doc":
-            visit(model_id, 0)
-    for model_id, point in points.items():
-        if model_id not in seen and point.get("type") in _NODE_TYPES:
-            add(model_id, 0)
     return lines
