@@ -57,7 +57,7 @@ def test_full_run_records_and_report(tmp_path: Path) -> None:
     assert docx_records[0].doc_id == sha256_bytes((raw / "reviews/dr-0042.docx").read_bytes())
     assert docx_records[1].context == "reviews/dr-0042.docx · docx · Scope"
     assert docx_records[0].context == "reviews/dr-0042.docx · docx · header"
-    assert docx_records[0].extractor_version == "docx-4"
+    assert docx_records[0].extractor_version == "docx-5"
     c_record = next(r for r in records if r.location.function == "uart_putc")
     assert c_record.context == "fw/uart.c · c · uart_putc, lines 14-23"
     sheet = next(r for r in records if r.kind == "xlsx")

@@ -64,9 +64,9 @@ def fingerprint(reader: Reader) -> str:
 
 # Bump a version when the same bytes would give different records: cached results are then redone.
 READERS: dict[str, Reader] = {
-    "docx": LazyReader("docx", "docx-4", "adaptline.extract.readers.docx:DocxReader"),
-    "pptx": LazyReader("pptx", "pptx-3", "adaptline.extract.readers.pptx:PptxReader"),
-    "xlsx": LazyReader("xlsx", "xlsx-2", "adaptline.extract.readers.xlsx:XlsxReader"),
+    "docx": LazyReader("docx", "docx-5", "adaptline.extract.readers.docx:DocxReader"),
+    "pptx": LazyReader("pptx", "pptx-4", "adaptline.extract.readers.pptx:PptxReader"),
+    "xlsx": LazyReader("xlsx", "xlsx-3", "adaptline.extract.readers.xlsx:XlsxReader"),
     "pdf": LazyReader("pdf", "pdf-3", "adaptline.extract.readers.pdf:PdfReader"),
     "c": LazyReader("c", "c-3", "adaptline.extract.readers.c:CReader"),
 }
