@@ -85,6 +85,10 @@ def _apply_core(props: object, meta: DocMeta) -> None:
 #   ("table", rows)      table, first row = header                ("break",)         page break
 #   ("eq", text, math)   paragraph: text, then an equation (math_run/math_sub/math_frac XML)
 #   ("chart", caption, title, categories, [(series name, values)])   caption paragraph with a line chart
+#   ("sym", [text or (font, hex code)])   paragraph whose (font, code) pieces are w:sym symbols, as
+#                                         older Word wrote characters from the Symbol font
+#   ("html", part name, html)   content imported from an HTML file (w:altChunk), as report
+#                               generators write it; Word converts it when it opens the file
 Block = tuple
 
 
@@ -123,6 +127,10 @@ def docx_bytes(blocks: Sequence[Block], meta: DocMeta, header_text: str = "", fo
             paragraph._p.append(parse_xml(f'<m:oMath xmlns:m="{_MATH_NS}">{block[2]}</m:oMath>'))
         elif kind == "chart":
             _add_line_chart(document, *block[1:])
+        elif kind == "sym":
+            _add_symbol_paragraph(document, block[1])
+        elif kind == "html":
+            _add_imported_html(document, block[1], block[2])
         elif kind == "break":
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         else:
@@ -134,6 +142,36 @@ def docx_bytes(blocks: Sequence[Block], meta: DocMeta, header_text: str = "", fo
 
 
 _MATH_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+_WORD_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _add_symbol_paragraph(document: object, pieces: Sequence[str | tuple[str, str]]) -> None:
+    from docx.oxml import parse_xml
+
+    paragraph = document.add_paragraph()  # type: ignore[attr-defined]
+    for piece in pieces:
+        if isinstance(piece, str):
+            paragraph.add_run(piece)
+        else:
+            font, code = piece
+            paragraph._p.append(parse_xml(f'<w:r xmlns:w="{_WORD_NS}"><w:sym w:font="{font}" w:char="{code}"/></w:r>'))
+
+
+def _add_imported_html(document: object, part_name: str, html: str) -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    main = document.part  # type: ignore[attr-defined]
+    part = Part(PackURI(part_name), "text/html", html.encode("utf-8"), main.package)
+    rel_id = main.relate_to(part, RELATIONSHIP_TYPE.A_F_CHUNK)
+    body = document.element.body  # type: ignore[attr-defined]
+    chunk = parse_xml(f'<w:altChunk xmlns:w="{_WORD_NS}" xmlns:r="{_RELATIONSHIPS_NS}" r:id="{rel_id}"/>')
+    body.insert(len(body) - 1, chunk)  # before the section properties
+
+
 _CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 _CHART_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
 
