@@ -1591,3 +1591,37 @@ def test_docx_smartart_follows_its_paragraph_as_an_outline_and_a_broken_one_is_a
     broken = READERS["docx"].read(_docx_with_smartart(None), PARAMS)
     assert [chunk.text for chunk in broken.chunks] == ["Before.\n\nProcess:\n\nAfter."]
     assert broken.notes == ["a SmartArt graphic could not be read (KeyError)"]
+
+
+def test_pdf_pages_carry_the_bookmark_path_open_at_their_top() -> None:
+    """A specification's bookmarks (Word writes them from its headings) give each page's chunks a
+    heading path, as a Word document's sections have: "which section of the spec" for an audit."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    _, height = A4
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    pages = [  # (bookmarks: (title, level, y), body line)
+        ([], "Contents and revision history."),
+        ([("1 Scope", 0, height - 90)], "This spec covers the 24 V supply."),
+        ([("2 Electrical", 0, height - 90), ("2.1 Input", 1, height / 2)], "Input range 18 to 32 V."),
+        ([], "Inrush current below 2 A."),
+        ([("2.2 Output", 1, height - 120), ("3 Mechanical", 0, height - 400)], "Output 5 V at 3 A."),
+    ]
+    for number, (bookmarks, line) in enumerate(pages, start=1):
+        pdf.drawString(72, height - 100, line)
+        for title, level, y in bookmarks:
+            key = f"p{number}-{title}"
+            pdf.bookmarkPage(key, fit="XYZ", top=y)
+            pdf.addOutlineEntry(title, key, level=level)
+        pdf.showPage()
+    pdf.save()
+    chunks = READERS["pdf"].read(buffer.getvalue(), PARAMS).chunks
+    assert [(chunk.location.page, chunk.location.heading_path) for chunk in chunks] == [
+        (1, None),
+        (2, ("1 Scope",)),
+        (3, ("2 Electrical",)),  # 2.1 starts halfway down page 3
+        (4, ("2 Electrical", "2.1 Input")),
+        (5, ("2 Electrical", "2.2 Output")),
+    ]

@@ -67,7 +67,7 @@ READERS: dict[str, Reader] = {
     "docx": LazyReader("docx", "docx-5", "adaptline.extract.readers.docx:DocxReader"),
     "pptx": LazyReader("pptx", "pptx-4", "adaptline.extract.readers.pptx:PptxReader"),
     "xlsx": LazyReader("xlsx", "xlsx-3", "adaptline.extract.readers.xlsx:XlsxReader"),
-    "pdf": LazyReader("pdf", "pdf-3", "adaptline.extract.readers.pdf:PdfReader"),
+    "pdf": LazyReader("pdf", "pdf-4", "adaptline.extract.readers.pdf:PdfReader"),
     "c": LazyReader("c", "c-3", "adaptline.extract.readers.c:CReader"),
 }
 

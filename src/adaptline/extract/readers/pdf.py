@@ -1,6 +1,6 @@
-"""PDF: per-page text without running headers/footers and page numbers, hyphenation undone;
-review annotations per page (part "annotations") and filled-in form fields (part "form") as
-records of their own: neither is in a page's text.
+"""PDF: per-page text without running headers/footers and page numbers, hyphenation undone,
+under the heading path its bookmarks give; review annotations per page (part "annotations") and
+filled-in form fields (part "form") as records of their own: neither is in a page's text.
 
 Lines near the top or bottom of a page that recur on several pages (digits ignored, so "Rev 3 ·
 page 4" matches "Rev 3 · page 5") are running headers/footers: they are cut from the pages and
@@ -17,6 +17,7 @@ import math
 import posixpath
 import re
 from collections import Counter
+from collections.abc import Iterator
 
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError
@@ -34,6 +35,9 @@ _HYPHEN_BREAK = re.compile(r"([A-Za-z])-\n([a-z])")
 _DIGITS = re.compile(r"\d+")
 _NOT_REVIEW_ANNOTATIONS = {"/Link", "/Widget", "/Popup"}
 _PAGES_LISTED = 10  # page numbers named in a note, before "…"
+# A bookmark this far (a fraction of the page's height) from the top still opens its section at
+# the top of its page: below a running header, where a chapter that starts a new page begins.
+_SECTION_STARTS_AT_TOP = 0.25
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed files are reported by us, once
 
@@ -61,12 +65,14 @@ class PdfReader:
         chunks = []
         if headers:
             chunks.append(Chunk(Location(part="header"), "\n".join(headers.values())))
+        sections = _outline_sections(reader, notes)
         for number, lines in enumerate(pages, start=1):
             page_number = None if offset is None else number + offset
             body = _strip_edges(lines, set(headers) | set(footers), page_number, params.pdf_edge_lines)
             text = _HYPHEN_BREAK.sub(r"\1\2", "\n".join(body))
+            location = Location(part="body", page=number, heading_path=sections[number - 1] or None)
             for piece in split_text(text, params.max_chunk_chars):
-                chunks.append(Chunk(Location(part="body", page=number), piece))
+                chunks.append(Chunk(location, piece))
         if footers:
             chunks.append(Chunk(Location(part="footer"), "\n".join(footers.values())))
         for number, page in enumerate(reader.pages, start=1):
@@ -83,6 +89,49 @@ class PdfReader:
             notes.append(f"{len(blank)} of {len(pages)} pages without a text layer (scanned?): {shown}")
         title = str((reader.metadata or {}).get("/Title") or "").strip()
         return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=notes)
+
+
+def _outline_sections(reader: pypdf.PdfReader, notes: list[str]) -> list[tuple[str, ...]]:
+    """Per page, the path of bookmark titles (the document outline: chapters and sections, as
+    Word writes them from its headings) open at the page's top. A bookmark in the top part of its
+    page (``_SECTION_STARTS_AT_TOP``) counts from that page; one further down, from the next.
+    Bookmarks that point nowhere are skipped; an outline that cannot be read is a note."""
+    paths: list[tuple[str, ...]] = [() for _ in reader.pages]
+    try:
+        entries = sorted(_outline_entries(reader, reader.outline, 0), key=lambda entry: entry[0])
+    except Exception as error:  # a damaged outline costs the heading paths, not the document
+        notes.append(f"bookmarks could not be read ({type(error).__name__})")
+        return paths
+    open_sections: list[tuple[int, str]] = []  # (depth, title), outermost first
+    position = 0
+    for index, page in enumerate(reader.pages):
+        top = float(page.mediabox.top)
+        threshold = top - _SECTION_STARTS_AT_TOP * float(page.mediabox.height)
+        while position < len(entries):
+            (entry_page, from_top), depth, title = entries[position]
+            starts_here = entry_page == index and -from_top >= threshold
+            if entry_page >= index and not starts_here:
+                break
+            open_sections = [section for section in open_sections if section[0] < depth] + [(depth, title)]
+            position += 1
+        paths[index] = tuple(title for _, title in open_sections)
+    return paths
+
+
+def _outline_entries(reader: pypdf.PdfReader, items: list, depth: int) -> Iterator[tuple[tuple[int, float], int, str]]:
+    """((page index, -y of the target, top first), depth, title) of each bookmark, in outline
+    order; a nested list holds the children of the entry before it."""
+    for item in items:
+        if isinstance(item, list):
+            yield from _outline_entries(reader, item, depth + 1)
+            continue
+        page = reader.get_destination_page_number(item)
+        title = " ".join(str(item.title or "").split())
+        if page is None or page < 0 or not title:
+            continue
+        top = item.get("/Top")
+        y = float(top) if isinstance(top, (int, float)) else math.inf  # no position: the page's top
+        yield (page, -y), depth, title
 
 
 def _annotation_lines(page: pypdf.PageObject, number: int, notes: list[str]) -> list[str]:
