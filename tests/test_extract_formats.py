@@ -7,6 +7,7 @@ import itertools
 import json
 import subprocess
 import sys
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -1625,3 +1626,78 @@ def test_pdf_pages_carry_the_bookmark_path_open_at_their_top() -> None:
         (4, ("2 Electrical", "2.1 Input")),
         (5, ("2 Electrical", "2.2 Output")),
     ]
+
+
+def test_xlsx_text_boxes_are_a_record_per_sheet() -> None:
+    """Notes an engineer puts in a text box beside a table: openpyxl reads no shapes."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Ripple"
+    workbook.active.append(["Rail", "mVpp"])
+    workbook.active.append(["5V", 42])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    def shape(shape_id: int, *paragraphs: str) -> str:
+        runs = "".join(f"<a:p><a:r><a:t>{text}</a:t></a:r></a:p>" for text in paragraphs)
+        return (
+            f'<xdr:sp><xdr:nvSpPr><xdr:cNvPr id="{shape_id}" name="TextBox {shape_id}"/><xdr:cNvSpPr txBox="1"/>'
+            f"</xdr:nvSpPr><xdr:spPr/><xdr:txBody><a:bodyPr/>{runs}</xdr:txBody></xdr:sp>"
+        )
+
+    def anchor(content: str) -> str:
+        def corner(tag: str, col: int, row: int) -> str:
+            offsets = "<xdr:colOff>0</xdr:colOff>", "<xdr:rowOff>0</xdr:rowOff>"
+            return f"<xdr:{tag}><xdr:col>{col}</xdr:col>{offsets[0]}<xdr:row>{row}</xdr:row>{offsets[1]}</xdr:{tag}>"
+
+        corners = corner("from", 3, 1) + corner("to", 6, 6)
+        return f"<xdr:twoCellAnchor>{corners}{content}<xdr:clientData/></xdr:twoCellAnchor>"
+
+    fallback = (
+        '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        f'<mc:Choice Requires="a14">{shape(4, "Scope probe P2")}</mc:Choice>'
+        f"<mc:Fallback>{shape(4, 'Scope probe P2')}</mc:Fallback></mc:AlternateContent>"
+    )
+    group = '<xdr:nvGrpSpPr><xdr:cNvPr id="5" name="Group"/><xdr:cNvGrpSpPr/></xdr:nvGrpSpPr><xdr:grpSpPr/>'
+    drawing = (
+        '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        + anchor(shape(2, "Measured with a 20 MHz", "bandwidth limit."))
+        + anchor(f"<xdr:grpSp>{group}{shape(3, 'Rev B board')}</xdr:grpSp>")
+        + anchor(fallback)
+        + "</xdr:wsDr>"
+    ).encode()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source:
+        sheet_xml = source.read("xl/worksheets/sheet1.xml")
+        content_types = source.read("[Content_Types].xml")
+    data = _rewrite_members(
+        buffer.getvalue(),
+        {
+            "xl/worksheets/sheet1.xml": sheet_xml.replace(
+                b"</worksheet>",
+                b'<drawing xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1"/>'
+                b"</worksheet>",
+            ),
+            "[Content_Types].xml": content_types.replace(
+                b"</Types>",
+                b'<Override PartName="/xl/drawings/drawing1.xml" '
+                b'ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/></Types>',
+            ),
+            "xl/worksheets/_rels/sheet1.xml.rels": (
+                b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                b'drawing" Target="../drawings/drawing1.xml"/></Relationships>'
+            ),
+            "xl/drawings/drawing1.xml": drawing,
+        },
+    )
+    extraction = READERS["xlsx"].read(data, PARAMS)
+    shapes = [chunk for chunk in extraction.chunks if chunk.location.part == "shapes"]
+    assert [(chunk.location.sheet, chunk.text) for chunk in shapes] == [
+        ("Ripple", "Measured with a 20 MHz\nbandwidth limit.\nRev B board\nScope probe P2")
+    ]
+    assert extraction.notes == []
+    damaged = READERS["xlsx"].read(_rewrite_members(data, {"xl/drawings/drawing1.xml": b"<xdr:wsDr"}), PARAMS)
+    assert [chunk.location.part for chunk in damaged.chunks] == ["table"]  # the sheet is still read
+    assert damaged.notes == ["sheet 1: text boxes could not be read (XMLSyntaxError)"]

@@ -2,7 +2,8 @@
 
 Opened read-only with cached formula values (``data_only``): the numbers a reader sees in Excel,
 not formulas. Merged ranges are filled with their top-left value so every row reads on its own.
-Cell comments are one more record per sheet (part "comments").
+Cell comments are one more record per sheet (part "comments"), and so is the text of its text
+boxes and shapes (part "shapes").
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}R
 _COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 _THREADED_COMMENTS = "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment"
 _SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_DRAWING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
+_SPREADSHEET_DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
+_DRAWING_MAIN = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _THREADED_NS = "{http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments}"
 _LITERALS = re.compile(r'"[^"]*"|\\.')  # quoted text and escaped characters in a number format
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
@@ -70,6 +75,13 @@ class XlsxReader:
                     notes.append(f"sheet {number}: cell comments could not be read ({type(error).__name__})")
                 for piece in split_text("\n".join(comments), params.max_chunk_chars):
                     chunks.append(Chunk(Location(part="comments", sheet=sheet.title), piece))
+                try:
+                    shapes = _shape_lines(workbook._archive, getattr(sheet, "_worksheet_path", ""))
+                except Exception as error:  # a damaged drawing costs its text boxes, not the sheet
+                    shapes = []
+                    notes.append(f"sheet {number}: text boxes could not be read ({type(error).__name__})")
+                for piece in split_text("\n".join(shapes), params.max_chunk_chars):
+                    chunks.append(Chunk(Location(part="shapes", sheet=sheet.title), piece))
                 uncached = _formulas_without_value(raw)
                 if uncached:
                     notes.append(
@@ -91,17 +103,14 @@ def _sheet_xml(workbook: Any, sheet: Any) -> bytes:
         return handle.read()
 
 
-def _comment_lines(archive: zipfile.ZipFile, sheet_path: str) -> list[str]:
-    """A sheet's cell comments as "B7: text" lines, in the order the file keeps them (read-only
-    mode reads none). Threaded comments (Excel 365) are read where a sheet has them: its legacy
-    comments part then only holds a "[Threaded comment]" copy for older Excel. The author's name
-    Excel puts in front of a legacy comment's text is left out, as are the authors."""
-    if not sheet_path:
-        return []
-    folder, name = posixpath.split(sheet_path)
+def _related_members(archive: zipfile.ZipFile, part_path: str) -> dict[str, list[str]]:
+    """Relationship type -> the archive members a part points to (external targets left out)."""
+    if not part_path:
+        return {}
+    folder, name = posixpath.split(part_path)
     rels_path = posixpath.join(folder, "_rels", f"{name}.rels")
     if rels_path not in archive.NameToInfo:
-        return []
+        return {}
     targets: dict[str, list[str]] = {}
     for relationship in fromstring(archive.read(rels_path)).iter(_RELATIONSHIP):
         if relationship.get("TargetMode") == "External":
@@ -109,6 +118,31 @@ def _comment_lines(archive: zipfile.ZipFile, sheet_path: str) -> list[str]:
         target = relationship.get("Target", "")
         member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
         targets.setdefault(relationship.get("Type", ""), []).append(member)
+    return targets
+
+
+def _shape_lines(archive: zipfile.ZipFile, sheet_path: str) -> list[str]:
+    """The text of a sheet's text boxes and shapes, one line per paragraph, in the order the
+    drawing keeps them: notes an engineer put beside a table ("measured with probe P2, 20 MHz
+    limit"). openpyxl reads no shapes (read-only mode no drawing at all)."""
+    lines = []
+    for member in _related_members(archive, sheet_path).get(_DRAWING, []):
+        for body in fromstring(archive.read(member)).iter(f"{_SPREADSHEET_DRAWING}txBody"):
+            if any(ancestor.tag == _FALLBACK for ancestor in body.iterancestors()):
+                continue  # the copy for older Excel of a shape in mc:AlternateContent
+            for paragraph in body.iter(f"{_DRAWING_MAIN}p"):
+                text = " ".join("".join(t.text or "" for t in paragraph.iter(f"{_DRAWING_MAIN}t")).split())
+                if text:
+                    lines.append(text)
+    return lines
+
+
+def _comment_lines(archive: zipfile.ZipFile, sheet_path: str) -> list[str]:
+    """A sheet's cell comments as "B7: text" lines, in the order the file keeps them (read-only
+    mode reads none). Threaded comments (Excel 365) are read where a sheet has them: its legacy
+    comments part then only holds a "[Threaded comment]" copy for older Excel. The author's name
+    Excel puts in front of a legacy comment's text is left out, as are the authors."""
+    targets = _related_members(archive, sheet_path)
     lines = []
     if threaded := targets.get(_THREADED_COMMENTS):
         for member in threaded:
