@@ -118,6 +118,7 @@ def _sections(
     stack: list[tuple[int, str]] = []  # (level, title) of the open headings
     counters: dict[tuple[str, int], int] = {}  # item numbers of the list being read; empty outside lists
     boxes: list[str] = []  # text boxes and charts of the last paragraph: their own flow, placed after it
+    part = document.part
     for block in _body_blocks(document):
         if boxes:
             sections[-1].blocks.extend(boxes)
@@ -125,15 +126,14 @@ def _sections(
             counters.clear()  # a list after a text box starts a new block
         if isinstance(block, _ImportedChunk):
             counters.clear()
-            sections[-1].blocks += _imported_blocks(block.element, document.part, params, unread)
+            sections[-1].blocks += _imported_blocks(block.element, part, params, unread)
             continue
         element = block._tbl if isinstance(block, Table) else block._p
-        # Text boxes, charts and embedded documents do not fit in a line of text or a markdown
-        # cell: they follow their paragraph, or the table whose cell holds them (a layout table).
-        boxes = (
-            _text_boxes(element) + _charts(element, document.part, unread) + _diagrams(element, document.part, unread)
-        )
-        boxes += _embedded_documents(element, document.part, params, embedded)
+        # Text boxes, charts, SmartArt and embedded documents do not fit in a line of text or a
+        # markdown cell: they follow their paragraph, or the table whose cell holds them (a layout
+        # table).
+        boxes = _text_boxes(element) + _charts(element, part, unread) + _diagrams(element, part, unread)
+        boxes += _embedded_documents(element, part, params, embedded)
         if isinstance(block, Table):
             counters.clear()
             table = markdown_table(_table_rows(block))
