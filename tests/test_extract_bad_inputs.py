@@ -358,6 +358,6 @@ def test_parser_warnings_are_report_notes_without_their_text(tmp_path: Path, cap
         assert entries[name]["status"] == "extracted"
         assert entries[name]["n_records"] > 0
         assert entries[name]["reason"].startswith("parser warning: UserWarning from openpyxl/packaging/custom.py:")
-        assert entries[name]["reason"].endswith("(text withheld, it can quote the document)")
+        assert entries[name]["reason"].endswith("(text withheld: it can quote the document)")
     assert "Jane Roe" not in json.dumps(report)
     assert "Jane Roe" not in "".join(capfd.readouterr())

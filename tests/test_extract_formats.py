@@ -1497,8 +1497,8 @@ def test_hidden_sheets_and_slides_are_read_and_noted() -> None:
     extraction = READERS["xlsx"].read(buffer.getvalue(), PARAMS)
     assert [chunk.location.sheet for chunk in extraction.chunks] == ["Sheet", "Old rev", "Lookup"]
     assert extraction.notes == [  # by number: a sheet's name may be a person's
-        "sheet 2 is hidden; read like the others",
-        "sheet 3 is very hidden (only a macro can show it); read like the others",
+        "sheet 2 is hidden, read like the others",
+        "sheet 3 is very hidden (only a macro can show it), read like the others",
     ]
 
     presentation = Presentation()

@@ -95,7 +95,7 @@ def _warning_notes(caught: list[warnings.WarningMessage]) -> list[str]:
         key = f"{warning.category.__name__} from {where}:{warning.lineno}"
         counts[key] = counts.get(key, 0) + 1
     return [
-        f"parser warning: {key} ({f'{count} times; ' if count > 1 else ''}text withheld, it can quote the document)"
+        f"parser warning: {key} ({f'{count} times, ' if count > 1 else ''}text withheld: it can quote the document)"
         for key, count in counts.items()
     ]
 

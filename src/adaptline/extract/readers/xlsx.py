@@ -64,7 +64,7 @@ class XlsxReader:
                     continue
                 if sheet.sheet_state != "visible":  # often lookup or scratch data: worth knowing it was read
                     how = "hidden" if sheet.sheet_state == "hidden" else "very hidden (only a macro can show it)"
-                    notes.append(f"sheet {number} is {how}; read like the others")
+                    notes.append(f"sheet {number} is {how}, read like the others")
                 raw = _sheet_xml(workbook, sheet)
                 merges = [range_boundaries(ref.decode("ascii")) for ref in _MERGE.findall(raw)]
                 chunks += _sheet_chunks(sheet, merges, params.xlsx_rows_per_chunk, percent_styles)  # type: ignore[arg-type]
