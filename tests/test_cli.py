@@ -156,6 +156,21 @@ def test_report_is_one_self_contained_page(capsys, repo):
         assert value not in html
 
 
+def test_report_lists_documents_extracted_with_notes(capsys, repo):
+    """Content the extract stage could not read (or a reader's remark) is on the page, grouped by
+    note with its numbers as N, not only in the extract report's JSON."""
+    report_path = repo / "data/extracted/extract_report.json"
+    report = json.loads(report_path.read_text())
+    extracted = [entry for entry in report["files"] if entry["status"] == "extracted"]
+    extracted[0]["reason"] = "hidden slide(s) 2 read like the others"
+    extracted[1]["reason"] = "hidden slide(s) 7 read like the others"
+    report_path.write_text(json.dumps(report))
+    code, _, _ = cli(capsys, repo, "report", "--output", "out/report.html")
+    html = (repo / "out/report.html").read_text(encoding="utf-8")
+    assert code == 0 and "Extracted with notes" in html
+    assert '<td>hidden slide(s) N read like the others</td><td class="n">2</td>' in html
+
+
 def test_openlineage_event(capsys, repo):
     code, out, _ = cli(capsys, repo, "trace", "cpt/firmware", "--format", "openlineage")
     event = json.loads(out)

@@ -28,6 +28,7 @@ code{background:#f5f5f5;padding:0 .2em}.muted{color:#777}details{margin:.3em 0}
 .public{background:#2e7d32}.internal{background:#1565c0}.confidential{background:#ef6c00}.restricted{background:#c62828}
 svg text{font:12px system-ui,sans-serif}
 """
+_DIGITS = re.compile(r"\d+")  # page, slide and sheet numbers in notes: one row per kind of note
 SPLIT_COLOURS = {"train": "#1565c0", "val": "#ef6c00", "test": "#2e7d32", "none": "#9e9e9e"}
 
 
@@ -184,6 +185,15 @@ def drops_section(repo: Repo, lineages: dict[str, dict[str, Any]]) -> str:
     if reasons:
         html += "<p>Extraction failures and skips:</p>" + _table(
             ["reason", "documents"], [[escape(r), n] for r, n in sorted(reasons.items())]
+        )
+    noted = Counter(
+        _DIGITS.sub("N", entry["reason"])
+        for entry in report["files"]
+        if entry.get("status") == "extracted" and entry.get("reason")
+    )
+    if noted:  # content left unread (an embedded drawing, a page without text), or worth knowing
+        html += "<p>Extracted with notes (numbers shown as N):</p>" + _table(
+            ["note", "documents"], [[escape(note), n] for note, n in sorted(noted.items())]
         )
     if lineages:
         keys = [
