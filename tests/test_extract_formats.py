@@ -1609,6 +1609,9 @@ def test_pdf_pages_carry_the_bookmark_path_open_at_their_top() -> None:
         ([("2 Electrical", 0, height - 90), ("2.1 Input", 1, height / 2)], "Input range 18 to 32 V."),
         ([], "Inrush current below 2 A."),
         ([("2.2 Output", 1, height - 120), ("3 Mechanical", 0, height - 400)], "Output 5 V at 3 A."),
+        ([("3.1 Housing", 1, height - 90)], "IP54 housing."),
+        ([("3.2 Sealing", 1, height - 90), ("3.3 Labels", 1, height - 110)], "Gasket, then labels."),
+        ([("4 Tests", 0, height - 90), ("4.1 EMC", 1, height - 110)], "EN 55032 class B."),
     ]
     for number, (bookmarks, line) in enumerate(pages, start=1):
         pdf.drawString(72, height - 100, line)
@@ -1625,6 +1628,9 @@ def test_pdf_pages_carry_the_bookmark_path_open_at_their_top() -> None:
         (3, ("2 Electrical",)),  # 2.1 starts halfway down page 3
         (4, ("2 Electrical", "2.1 Input")),
         (5, ("2 Electrical", "2.2 Output")),
+        (6, ("3 Mechanical", "3.1 Housing")),  # 3 starts low on page 5
+        (7, ("3 Mechanical", "3.2 Sealing")),  # a sibling below: the page began in 3.2
+        (8, ("4 Tests", "4.1 EMC")),  # a chapter and its first section, both at the top
     ]
 
 

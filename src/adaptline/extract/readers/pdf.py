@@ -35,9 +35,10 @@ _HYPHEN_BREAK = re.compile(r"([A-Za-z])-\n([a-z])")
 _DIGITS = re.compile(r"\d+")
 _NOT_REVIEW_ANNOTATIONS = {"/Link", "/Widget", "/Popup"}
 _PAGES_LISTED = 10  # page numbers named in a note, before "…"
-# A bookmark this far (a fraction of the page's height) from the top still opens its section at
-# the top of its page: below a running header, where a chapter that starts a new page begins.
-_SECTION_STARTS_AT_TOP = 0.25
+# A bookmark this far (a fraction of the page's height) from the top can still open its section at
+# the top of its page: below the top margin and a running header, where a chapter that starts a
+# new page begins (Word's default margin is 1 inch, 8.5 % of an A4 page).
+_SECTION_STARTS_AT_TOP = 0.15
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed files are reported by us, once
 
@@ -93,9 +94,13 @@ class PdfReader:
 
 def _outline_sections(reader: pypdf.PdfReader, notes: list[str]) -> list[tuple[str, ...]]:
     """Per page, the path of bookmark titles (the document outline: chapters and sections, as
-    Word writes them from its headings) open at the page's top. A bookmark in the top part of its
-    page (``_SECTION_STARTS_AT_TOP``) counts from that page; one further down, from the next.
-    Bookmarks that point nowhere are skipped; an outline that cannot be read is a note."""
+    Word writes them from its headings) open at the page's top.
+
+    A bookmark counts from its own page when it is where the page begins: in its top part
+    (``_SECTION_STARTS_AT_TOP``), and, after another bookmark there, nested in it (a chapter and
+    its first section). A sibling or an outer heading further down means the page began in the
+    section before; it counts from the next page. Bookmarks that point nowhere are skipped; an
+    outline that cannot be read is a note."""
     paths: list[tuple[str, ...]] = [() for _ in reader.pages]
     try:
         entries = sorted(_outline_entries(reader, reader.outline, 0), key=lambda entry: entry[0])
@@ -105,12 +110,15 @@ def _outline_sections(reader: pypdf.PdfReader, notes: list[str]) -> list[tuple[s
     open_sections: list[tuple[int, str]] = []  # (depth, title), outermost first
     position = 0
     for index, page in enumerate(reader.pages):
-        top = float(page.mediabox.top)
-        threshold = top - _SECTION_STARTS_AT_TOP * float(page.mediabox.height)
+        threshold = float(page.mediabox.top) - _SECTION_STARTS_AT_TOP * float(page.mediabox.height)
+        depth_at_top = -1  # depth of the last bookmark taken at this page's top
         while position < len(entries):
             (entry_page, from_top), depth, title = entries[position]
-            starts_here = entry_page == index and -from_top >= threshold
-            if entry_page >= index and not starts_here:
+            if entry_page == index:
+                if -from_top < threshold or depth <= depth_at_top:
+                    break
+                depth_at_top = depth
+            elif entry_page > index:
                 break
             open_sections = [section for section in open_sections if section[0] < depth] + [(depth, title)]
             position += 1
