@@ -1451,10 +1451,14 @@ def test_docx_symbols_and_ruby_base_text_are_read() -> None:
             "<w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>かいろ</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>回路</w:t></w:r>"
             "</w:rubyBase></w:ruby></w:r><w:r><w:t>図</w:t></w:r>",
         ],
-        cell_paragraph="<w:r>" + text("ESR ") + sym("Symbol", "A3") + text(" 5 m") + sym("Symbol", "57") + "</w:r>",
+        cell_paragraph="<w:r>" + text("ESR ") + sym("Symbol", "A3") + text(" 5 m") + sym("Symbol", "57") + "</w:r>"
+        + "<w:r>" + text(", R3 4.7 k") + "</w:r>"
+        + '<w:r><w:rPr><w:rFonts w:ascii="Symbol" w:hAnsi="Symbol"/></w:rPr><w:t>W</w:t></w:r>',  # shows "Ω"
     )  # fmt: skip
     [body] = [chunk.text for chunk in READERS["docx"].read(data, PARAMS).chunks]
-    assert body == "C4: 10 μF ±10 %, 4.7 kΩ, ≤ 85 °C\n\n回路図\n\n| ESR ≤ 5 mΩ |\n|---|"
+    assert (
+        body == "C4: 10 μF ±10 %, 4.7 kΩ, ≤ 85 °C\n\n回路図\n\n| ESR ≤ 5 mΩ, R3 4.7 kΩ |\n|---|"
+    )  # "W" typed in Symbol
 
 
 def test_pptx_symbol_font_characters_are_read_as_unicode() -> None:
@@ -1470,7 +1474,7 @@ def test_pptx_symbol_font_characters_are_read_as_unicode() -> None:
         "<a:p>" + run("C4: 10 ") + run("\uf06d", symbol) + run("F ")
         + run("\uf0b1", '<a:latin typeface="Arial"/>' + symbol) + run("10 %, 4.7 k")
         + run("\uf057", '<a:latin typeface="Symbol"/>') + run("\uf0fc", '<a:sym typeface="Wingdings"/>')
-        + run(", max 85 \uf0b0C") + "</a:p>"
+        + run(", max 85 \uf0b0C, C5: 1 ") + run("m", '<a:latin typeface="Symbol"/>') + run("F") + "</a:p>"
     )  # fmt: skip
 
     def build(slide) -> None:
@@ -1478,7 +1482,7 @@ def test_pptx_symbol_font_characters_are_read_as_unicode() -> None:
         slide.shapes._spTree.append(shape)
 
     [chunk] = READERS["pptx"].read(_deck_with(build), PARAMS).chunks
-    assert chunk.text == "# Flow\nC4: 10 μF ±10 %, 4.7 kΩ, max 85 C"
+    assert chunk.text == "# Flow\nC4: 10 μF ±10 %, 4.7 kΩ, max 85 C, C5: 1 μF"  # typed in Symbol: "m" shows "μ"
 
 
 def test_hidden_sheets_and_slides_are_read_and_noted() -> None:

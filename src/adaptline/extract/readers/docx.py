@@ -39,13 +39,14 @@ from adaptline.extract.readers.embedded import embedded_text
 from adaptline.extract.readers.imported import imported_text
 from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
 from adaptline.extract.readers.strict import STRICT_NOTE, as_transitional
-from adaptline.extract.readers.symbols import symbol_text
+from adaptline.extract.readers.symbols import is_symbol_font, symbol_font_text, symbol_text
 from adaptline.records import Location
 
 _HEADING = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _RUN, _PARAGRAPH, _TEXT_BOX, _TABLE = qn("w:r"), qn("w:p"), qn("w:txbxContent"), qn("w:tbl")
 _SYMBOL, _RUBY, _RUBY_BASE = qn("w:sym"), qn("w:ruby"), qn("w:rubyBase")
 _ALT_CHUNK = qn("w:altChunk")
+_RUN_FONTS, _ASCII_FONT, _OTHER_LATIN_FONT = f"{qn('w:rPr')}/{qn('w:rFonts')}", qn("w:ascii"), qn("w:hAnsi")
 _RUN_TEXT = tuple(qn(f"w:{tag}") for tag in ("t", "tab", "br", "cr", "noBreakHyphen", "ptab"))  # as CT_R.text
 _CONTENT_CONTROL, _CONTENT_CONTROL_CONTENT = qn("w:sdt"), qn("w:sdtContent")
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -191,7 +192,11 @@ def paragraph_text(paragraph: BaseOxmlElement) -> str:
 
 def _run_text(run: BaseOxmlElement) -> str:
     """A run's text as python-docx's ``CT_R.text`` reads it (text, tabs, breaks; not drawings or
-    field codes), plus what that leaves out: symbols (``w:sym``) and the base text of ruby."""
+    field codes), plus what that leaves out: symbols (``w:sym``) and the base text of ruby. Text
+    typed in the Symbol font (set on the run) is read as the characters it shows."""
+    fonts = run.find(_RUN_FONTS)
+    if fonts is not None and is_symbol_font(fonts.get(_ASCII_FONT) or fonts.get(_OTHER_LATIN_FONT)):
+        return symbol_font_text(run.text)
     if next(run.iterchildren(_SYMBOL, _RUBY), None) is None:
         return run.text
     pieces = []

@@ -32,7 +32,7 @@ from adaptline.extract.readers.diagrams import DIAGRAM_DATA_RELATIONSHIP_ID, DIA
 from adaptline.extract.readers.embedded import embedded_text
 from adaptline.extract.readers.omml import MATH, MATH_PARAGRAPH, equation_text
 from adaptline.extract.readers.strict import STRICT_NOTE, as_transitional
-from adaptline.extract.readers.symbols import FONT_CODES, font_text
+from adaptline.extract.readers.symbols import FONT_CODES, font_text, is_symbol_font, symbol_font_text
 from adaptline.records import Location
 
 _TITLE_TYPES = {"title", "ctrTitle"}
@@ -55,6 +55,8 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _ALTERNATE_CONTENT, _CHOICE, _MC_FALLBACK = f"{_MC}AlternateContent", f"{_MC}Choice", f"{_MC}Fallback"
 _A14_MATH = "{http://schemas.microsoft.com/office/drawing/2010/main}m"
 _TEXT_CHILDREN = {f"{_DRAWING}r", f"{_DRAWING}br", f"{_DRAWING}fld"}
+_LATIN_FONT = f"{_DRAWING}latin"
+_RUN_LATIN_FONT = f"{_DRAWING}rPr/{_DRAWING}latin"
 _SYMBOL_FONTS = (f"{_DRAWING}rPr/{_DRAWING}sym", f"{_DRAWING}rPr/{_DRAWING}latin")  # where to look, in order
 # Main part content types of a presentation, slide show and template, each also macro-enabled
 # (.pptx/.pptm/.ppsx/.ppsm/.potx/.potm). python-pptx's Presentation() takes the first two only;
@@ -160,7 +162,9 @@ def _paragraph_text(paragraph: Any) -> str:
     """python-pptx's ``paragraph.text``, plus equations (``a14:m``), which it skips, and with
     characters of the Symbol font as Unicode (see ``symbols``)."""
     element = paragraph._p
-    if next(element.iter(_A14_MATH), None) is None:
+    if next(element.iter(_A14_MATH), None) is None and not any(
+        is_symbol_font(font.get("typeface")) for font in element.iter(_LATIN_FONT)
+    ):
         text = paragraph.text
         if FONT_CODES.search(text) is None:
             return text
@@ -171,7 +175,10 @@ def _inline_text(element: Any) -> Iterator[str]:
     for child in element.iterchildren():
         if child.tag in _TEXT_CHILDREN:
             text = child.text  # a run, a field, or "\v" for a line break, as python-pptx reads them
-            if FONT_CODES.search(text) is None:
+            latin = child.find(_RUN_LATIN_FONT)
+            if latin is not None and is_symbol_font(latin.get("typeface")):
+                yield symbol_font_text(text)  # typed in the Symbol font: "m" shows "µ"
+            elif FONT_CODES.search(text) is None:
                 yield text
             else:
                 yield font_text(_symbol_font(child), text)

@@ -2,9 +2,11 @@
 
 A character inserted from the Symbol font ("Insert > Symbol") is kept as its code in that font:
 Word writes ``<w:sym w:font="Symbol" w:char="F06D"/>``, PowerPoint the private-use character
-U+F06D in a run whose symbol font is Symbol. Read as they are, "10 µF" and "±5 %" lose their µ
-and ±, or carry a private-use character no model knows. The Symbol font's codes are mapped here
-to Unicode (Adobe's Symbol encoding). Pictographic fonts (Wingdings, Webdings) have no text.
+U+F06D in a run whose symbol font is Symbol. Text typed in the Symbol font is kept as the letters
+typed: "m" in Symbol shows "µ", "W" shows "Ω". Read as they are, "10 µF" and "±5 %" lose their µ
+and ±, "10 µF" even reads "10 mF", or they carry a private-use character no model knows. The
+Symbol font's codes are mapped here to Unicode (Adobe's Symbol encoding). Pictographic fonts
+(Wingdings, Webdings) have no text.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def symbol_text(font: str, code: str) -> str:
         number = int(code, 16)
     except ValueError:
         return ""
-    if number < _PRIVATE_USE and not _is_symbol_font(font):
+    if number < _PRIVATE_USE and not is_symbol_font(font):
         return chr(number) if number <= sys.maxunicode and chr(number).isprintable() else ""
     return _symbol_character(font, number)
 
@@ -47,13 +49,26 @@ def font_text(font: str, text: str) -> str:
     return FONT_CODES.sub(lambda match: _symbol_character(font, ord(match.group())), text)
 
 
+def symbol_font_text(text: str) -> str:
+    """Text typed in the Symbol font, as Unicode. Documents from older Word keep it as the
+    letters typed: "10 mF" in Symbol shows "10 µF", "4.7 kW" shows "4.7 kΩ". Characters the font
+    does not have (outside 0x20-0xFF and its private-use codes) stay as they are."""
+    return "".join(
+        _symbol_character("Symbol", code)
+        if _SYMBOL_FONT_FIRST <= (code := ord(char)) <= 0xFF or FONT_CODES.match(char)
+        else char
+        for char in text
+    )
+
+
+def is_symbol_font(font: str | None) -> bool:
+    """Whether ``font`` (a font name from a run's properties) is the Symbol font."""
+    return font is not None and font.strip().lower() == "symbol"
+
+
 def _symbol_character(font: str, number: int) -> str:
-    if not _is_symbol_font(font):
+    if not is_symbol_font(font):
         return ""
     offset = (number - _PRIVATE_USE if number >= _PRIVATE_USE else number) - _SYMBOL_FONT_FIRST
     character = _SYMBOL_FONT[offset] if 0 <= offset < len(_SYMBOL_FONT) else "\x00"
     return "" if character == "\x00" else character
-
-
-def _is_symbol_font(font: str) -> bool:
-    return font.strip().lower() == "symbol"
