@@ -1302,16 +1302,32 @@ def test_pptx_damaged_comments_part_costs_a_note_not_the_deck() -> None:
     assert extraction.notes == ["slide 1: comments could not be read (XMLSyntaxError)"]
 
 
-def test_pdf_embedded_files_are_a_note_with_their_types_only() -> None:
+def test_pdf_attached_office_files_are_read_and_other_attachments_are_notes_by_type() -> None:
+    """A workbook attached to a report is read into an "attachments" record; other attachments are
+    notes with their type and reason, never their names (a file name can be a person's)."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(pages=1))))
-    writer.add_attachment("Jane_Doe_measurements.xlsx", b"PK\x03\x04 not opened")
+    writer.add_attachment("Jane_Doe_measurements.xlsx", make_xlsx())
+    writer.add_attachment("Jane_Doe_old.xlsx", b"PK\x03\x04 damaged")
     writer.add_attachment("scope.CSV", b"t,v\n0,1\n")
     buffer = io.BytesIO()
     writer.write(buffer)
     extraction = READERS["pdf"].read(buffer.getvalue(), PARAMS)
-    assert extraction.notes == ["2 embedded file(s) were not read (.csv, .xlsx)"]
+    [attachments] = [chunk.text for chunk in extraction.chunks if chunk.location.part == "attachments"]
+    assert attachments == "\n\n".join(chunk.text for chunk in READERS["xlsx"].read(make_xlsx(), PARAMS).chunks)
+    assert extraction.notes == [
+        "1 embedded file(s) (.csv) not read: not a Word, PowerPoint or Excel package",
+        "1 embedded file(s) (.xlsx) not read: "
+        "corrupt or unreadable xlsx file (zip directory unreadable: truncated or damaged)",
+    ]
+    assert "Jane" not in json.dumps(extraction.notes)
+    off = READERS["pdf"].read(buffer.getvalue(), replace(PARAMS, read_embedded_documents=False))
+    assert [chunk.location.part for chunk in off.chunks] == ["body"]
+    assert off.notes == [
+        "1 embedded file(s) (.csv) not read: extract.read_embedded_documents is off",
+        "2 embedded file(s) (.xlsx) not read: extract.read_embedded_documents is off",
+    ]
 
 
 def test_pptx_placeholders_placed_by_the_master_keep_their_reading_order() -> None:

@@ -1,6 +1,7 @@
 """PDF: per-page text without running headers/footers and page numbers, hyphenation undone,
-under the heading path its bookmarks give; review annotations per page (part "annotations") and
-filled-in form fields (part "form") as records of their own: neither is in a page's text.
+under the heading path its bookmarks give; review annotations per page (part "annotations"),
+filled-in form fields (part "form") and attached Word, PowerPoint and Excel files (part
+"attachments") as records of their own: none of them is in a page's text.
 
 Lines near the top or bottom of a page that recur on several pages (digits ignored, so "Rev 3 ·
 page 4" matches "Rev 3 · page 5") are running headers/footers: they are cut from the pages and
@@ -24,6 +25,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, split_text
+from adaptline.extract.readers.embedded import embedded_text
 from adaptline.records import Location
 
 _PAGE_LABEL = re.compile(
@@ -80,9 +82,10 @@ class PdfReader:
             for piece in split_text("\n".join(_annotation_lines(page, number, notes)), params.max_chunk_chars):
                 chunks.append(Chunk(Location(part="annotations", page=number), piece))
         form = _form_lines(reader, notes)
-        _note_attachments(reader, notes)
         if form:
             chunks.append(Chunk(Location(part="form"), "\n".join(form)))
+        for piece in split_text("\n\n".join(_attachment_blocks(reader, params, notes)), params.max_chunk_chars):
+            chunks.append(Chunk(Location(part="attachments"), piece))
         if reader.pages and not any(chunk.location.part == "body" for chunk in chunks):
             notes.append("no text layer (scanned pdf?)")
         elif blank := [number for number, lines in enumerate(pages, start=1) if not lines]:
@@ -164,17 +167,29 @@ def _annotation_lines(page: pypdf.PageObject, number: int, notes: list[str]) -> 
         return []
 
 
-def _note_attachments(reader: pypdf.PdfReader, notes: list[str]) -> None:
-    """Embedded files are their own documents, not opened here: a note says how many and of which
-    types (extensions only: a file name can be a person's name)."""
+def _attachment_blocks(reader: pypdf.PdfReader, params: ExtractParams, notes: list[str]) -> list[str]:
+    """Word, PowerPoint and Excel files attached to the PDF (a test log attached to a report),
+    read with their own readers, one level deep (``readers.embedded``). Other attachments, and
+    those that could not be read, are notes by type and reason (extensions only: a file name can
+    be a person's name)."""
     try:
-        names = [attachment.name for attachment in reader.attachment_list]
-    except Exception as error:  # a damaged names tree costs the note, not the document
+        attachments = reader.attachment_list
+    except Exception as error:  # a damaged names tree costs the attachments, not the document
         notes.append(f"embedded files could not be listed ({type(error).__name__})")
-        return
-    if names:
-        types = sorted({posixpath.splitext(name)[1].lower() or "no extension" for name in names})
-        notes.append(f"{len(names)} embedded file(s) were not read ({', '.join(types)})")
+        return []
+    blocks: list[str] = []
+    unread: Counter[tuple[str, str]] = Counter()
+    for attachment in attachments:
+        extension = posixpath.splitext(attachment.name)[1].lower() or "no extension"
+        try:
+            text, why = embedded_text(attachment.content, attachment.name, params)
+        except Exception as error:  # a damaged file stream costs that attachment
+            text, why = [], f"unreadable ({type(error).__name__})"
+        blocks += text
+        if why:
+            unread[(extension, why)] += 1
+    notes += [f"{n} embedded file(s) ({extension}) not read: {why}" for (extension, why), n in sorted(unread.items())]
+    return blocks
 
 
 def _form_lines(reader: pypdf.PdfReader, notes: list[str]) -> list[str]:
