@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -10,6 +13,8 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import parse_xml
 from extract_builders import make_docx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers import READERS
@@ -105,3 +110,46 @@ def test_html_text_keeps_headings_lists_and_tables_and_drops_scripts() -> None:
 
 def test_html_text_of_a_truncated_page_keeps_what_it_has() -> None:
     assert html_text("<p>Intro</p><table><tr><td>a</td><td>b") == "Intro\n\n| a | b |\n|---|---|"
+
+
+@contextmanager
+def _fails_after(seconds: int) -> Iterator[None]:
+    """A loop that never ends fails the test instead of hanging the suite."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_html_text_of_a_page_cut_inside_a_style_with_a_table_open_ends() -> None:
+    """Closing the tables a truncated page left open looped for ever when the cut fell inside a
+    <style> or <script> (found by the property test below)."""
+    with _fails_after(10):
+        assert html_text("<table><tr><td>kept</td><style>td {") == "| kept |\n|---|"
+
+
+_TAG_SOUP = st.lists(
+    st.sampled_from(
+        [
+            *("<p>", "</p>", "<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th>", "</th>", "<br>"),
+            *("<ul>", "</ul>", "<ol>", "</ol>", "<li>", "</li>", "<h2>", "</h2>", "<script>", "</script>"),
+            *("<style>", "</style>", "<head>", "</head>", "&amp;", "&#xD800;", "&bogus;", "<", ">", "<!--"),
+            *("-->", "<![CDATA[", "]]>", "x", " ", "\n", "|", "é"),
+        ]
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TAG_SOUP)
+def test_html_text_ends_on_any_tag_soup(html: str) -> None:
+    with _fails_after(10):
+        assert isinstance(html_text(html), str)

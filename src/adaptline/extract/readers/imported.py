@@ -132,14 +132,7 @@ class _HtmlText(HTMLParser):
         elif self.skipping:
             return
         elif tag == "table" and self.tables:
-            table = self.tables.pop()
-            self._end_cell(table)
-            rows = [row for row in table.rows if any(row)]
-            outer = self.tables[-1] if self.tables else None
-            if outer is not None and outer.cell is not None:
-                outer.cell += ["\n", "\n".join("; ".join(cell for cell in row if cell) for row in rows), "\n"]
-            elif rows:
-                self.blocks.append(markdown_table(rows))
+            self._close_table()
         elif self.tables:
             if tag in ("td", "th"):
                 self._end_cell(self.tables[-1])
@@ -155,6 +148,16 @@ class _HtmlText(HTMLParser):
             self.line.append(data)
         elif self.tables[-1].cell is not None:
             self.tables[-1].cell.append(data)
+
+    def _close_table(self) -> None:
+        table = self.tables.pop()
+        self._end_cell(table)
+        rows = [row for row in table.rows if any(row)]
+        outer = self.tables[-1] if self.tables else None
+        if outer is not None and outer.cell is not None:
+            outer.cell += ["\n", "\n".join("; ".join(cell for cell in row if cell) for row in rows), "\n"]
+        elif rows:
+            self.blocks.append(markdown_table(rows))
 
     def _end_cell(self, table: _Table) -> None:
         if table.cell is None:
@@ -175,7 +178,7 @@ class _HtmlText(HTMLParser):
         self.line, self.prefix, self.item = [], "", False
 
     def text(self) -> str:
-        while self.tables:  # tables left open by a truncated page
-            self.handle_endtag("table")
+        while self.tables:  # tables left open by a truncated page (even inside a script or style)
+            self._close_table()
         self._end_block()
         return "\n\n".join(self.blocks)
