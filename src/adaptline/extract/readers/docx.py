@@ -23,7 +23,7 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part, PartFactory
 from docx.oxml.ns import qn
-from docx.oxml.parser import parse_xml
+from docx.oxml.parser import OxmlElement, parse_xml
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.package import Package
 from docx.parts.document import DocumentPart
@@ -46,6 +46,7 @@ _HEADING = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
 _RUN, _PARAGRAPH, _TEXT_BOX, _TABLE = qn("w:r"), qn("w:p"), qn("w:txbxContent"), qn("w:tbl")
 _SYMBOL, _RUBY, _RUBY_BASE = qn("w:sym"), qn("w:ruby"), qn("w:rubyBase")
 _ALT_CHUNK = qn("w:altChunk")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # characters XML 1.0 cannot hold
 _RUN_FONTS, _ASCII_FONT, _OTHER_LATIN_FONT = f"{qn('w:rPr')}/{qn('w:rFonts')}", qn("w:ascii"), qn("w:hAnsi")
 _RUN_TEXT = tuple(qn(f"w:{tag}") for tag in ("t", "tab", "br", "cr", "noBreakHyphen", "ptab"))  # as CT_R.text
 _CONTENT_CONTROL, _CONTENT_CONTROL_CONTENT = qn("w:sdt"), qn("w:sdtContent")
@@ -93,8 +94,9 @@ class DocxReader:
         if part.content_type not in _WORD_MAIN_TYPES:
             raise ExtractError(f"not a Word document (main part of type {part.content_type})")
         document = part.document
-        chunks = [Chunk(Location(part="header"), text) for text in _running_texts(document, "header")]
         unread: list[str] = []  # report notes: charts and embedded objects that could not be read
+        _merge_imported_content(part, params, unread)
+        chunks = [Chunk(Location(part="header"), text) for text in _running_texts(document, "header")]
         embedded: dict[BaseOxmlElement, str] = {}  # embedded objects met in body paragraphs -> why not read
         for section in _sections(document, params, unread, embedded):
             for piece in split_text("\n\n".join(section.blocks), params.max_chunk_chars):
@@ -125,10 +127,6 @@ def _sections(
             sections[-1].blocks.extend(boxes)
             boxes = []
             counters.clear()  # a list after a text box starts a new block
-        if isinstance(block, _ImportedChunk):
-            counters.clear()
-            sections[-1].blocks += _imported_blocks(block.element, part, params, unread)
-            continue
         element = block._tbl if isinstance(block, Table) else block._p
         # Text boxes, charts, SmartArt and embedded documents do not fit in a line of text or a
         # markdown cell: they follow their paragraph, or the table whose cell holds them (a layout
@@ -313,11 +311,29 @@ def _list_line(text: str, info: tuple[str, int, bool], counters: dict[tuple[str,
     return "  " * depth + f"{marker} {text}"
 
 
-@dataclass(frozen=True)
-class _ImportedChunk:
-    """A ``w:altChunk``: content imported from another file (HTML, a web archive, text, a .docx)."""
+def _merge_imported_content(part: DocumentPart, params: ExtractParams, unread: list[str]) -> None:
+    """Replace every ``w:altChunk`` (in the body, table cells, content controls, headers and
+    footers) with paragraphs holding its text, as Word does when it opens the file: the rest of
+    the reader then meets imported content as it meets any other."""
+    owners = [part] + [
+        rel.target_part for rel in part.rels.values() if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external
+    ]
+    for owner in owners:
+        for chunk in list(owner.element.iter(_ALT_CHUNK)):
+            paragraphs = [_text_paragraph(block) for block in _imported_blocks(chunk, owner, params, unread)]
+            parent = chunk.getparent()
+            position = parent.index(chunk)
+            parent[position : position + 1] = paragraphs
 
-    element: BaseOxmlElement
+
+def _text_paragraph(text: str) -> BaseOxmlElement:
+    """A plain ``w:p`` holding ``text`` (characters XML cannot hold left out)."""
+    paragraph, run, text_element = OxmlElement("w:p"), OxmlElement("w:r"), OxmlElement("w:t")
+    text_element.text = _NOT_XML.sub("", text)
+    text_element.set(qn("xml:space"), "preserve")
+    run.append(text_element)
+    paragraph.append(run)
+    return paragraph
 
 
 def _imported_blocks(
@@ -350,10 +366,9 @@ def _imported_blocks(
     return [block for block in text.split("\n\n") if block.strip()]
 
 
-def _body_blocks(document: Document) -> list[Paragraph | Table | _ImportedChunk]:
-    """Paragraphs, tables and imported chunks in document order, including those inside content
-    controls."""
-    out: list[Paragraph | Table | _ImportedChunk] = []
+def _body_blocks(document: Document) -> list[Paragraph | Table]:
+    """Paragraphs and tables in document order, including those inside content controls."""
+    out: list[Paragraph | Table] = []
 
     def visit(element: object) -> None:
         for child in element.iterchildren():  # type: ignore[attr-defined]
@@ -361,8 +376,6 @@ def _body_blocks(document: Document) -> list[Paragraph | Table | _ImportedChunk]
                 out.append(Paragraph(child, document))
             elif child.tag == qn("w:tbl"):
                 out.append(Table(child, document))
-            elif child.tag == _ALT_CHUNK:
-                out.append(_ImportedChunk(child))
             elif child.tag == qn("w:sdt"):
                 content = child.find(qn("w:sdtContent"))
                 if content is not None:
