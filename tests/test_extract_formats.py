@@ -1726,4 +1726,38 @@ def test_xlsx_text_boxes_are_a_record_per_sheet() -> None:
     assert extraction.notes == []
     damaged = READERS["xlsx"].read(_rewrite_members(data, {"xl/drawings/drawing1.xml": b"<xdr:wsDr"}), PARAMS)
     assert [chunk.location.part for chunk in damaged.chunks] == ["table"]  # the sheet is still read
-    assert damaged.notes == ["sheet 1: text boxes could not be read (XMLSyntaxError)"]
+    assert damaged.notes == ["sheet 1: text boxes and charts could not be read (XMLSyntaxError)"]
+
+
+def test_xlsx_charts_are_read_into_the_shapes_record() -> None:
+    """A chart's title says what its data shows; Excel keeps the plotted values in the chart part
+    too (openpyxl writes none, so its chart reads as the title alone)."""
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+    from pptx.chart.data import CategoryChartData
+    from pptx.chart.xmlwriter import ChartXmlWriter
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Ripple"
+    for row in (["Load", "mVpp"], ["0.5 A", 12], ["3 A", 42]):
+        sheet.append(row)
+    chart = BarChart()
+    chart.title = "Ripple vs load"
+    chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=3), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=3))
+    sheet.add_chart(chart, "D2")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    extraction = READERS["xlsx"].read(buffer.getvalue(), PARAMS)
+    assert [(c.location.part, c.location.sheet, c.text) for c in extraction.chunks if c.location.part == "shapes"] == [
+        ("shapes", "Ripple", "Chart: Ripple vs load")
+    ]
+    cached = CategoryChartData()  # as Excel saves it: the plotted values cached in the chart part
+    cached.categories = ["0.5 A", "3 A"]
+    cached.add_series("mVpp", (12, 42))
+    chart_xml = ChartXmlWriter(XL_CHART_TYPE.COLUMN_CLUSTERED, cached).xml.encode()
+    excel = READERS["xlsx"].read(_rewrite_members(buffer.getvalue(), {"xl/charts/chart1.xml": chart_xml}), PARAMS)
+    [shapes] = [chunk.text for chunk in excel.chunks if chunk.location.part == "shapes"]
+    assert shapes == "|  | mVpp |\n|---|---|\n| 0.5 A | 12 |\n| 3 A | 42 |"

@@ -2,8 +2,8 @@
 
 Opened read-only with cached formula values (``data_only``): the numbers a reader sees in Excel,
 not formulas. Merged ranges are filled with their top-left value so every row reads on its own.
-Cell comments are one more record per sheet (part "comments"), and so is the text of its text
-boxes and shapes (part "shapes").
+Cell comments are one more record per sheet (part "comments"), and so are the text of its text
+boxes and shapes and its charts, as title and data (part "shapes").
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import Chunk, Extraction, split_text
+from adaptline.extract.readers.charts import CHART_REFERENCES, CHART_RELATIONSHIP_ID, chart_lines, parse_chart
 from adaptline.extract.readers.strict import STRICT_NOTE, as_transitional
 from adaptline.imports import import_without
 from adaptline.records import Location
@@ -77,9 +78,9 @@ class XlsxReader:
                     chunks.append(Chunk(Location(part="comments", sheet=sheet.title), piece))
                 try:
                     shapes = _shape_lines(workbook._archive, getattr(sheet, "_worksheet_path", ""))
-                except Exception as error:  # a damaged drawing costs its text boxes, not the sheet
+                except Exception as error:  # a damaged drawing costs its text boxes and charts, not the sheet
                     shapes = []
-                    notes.append(f"sheet {number}: text boxes could not be read ({type(error).__name__})")
+                    notes.append(f"sheet {number}: text boxes and charts could not be read ({type(error).__name__})")
                 for piece in split_text("\n".join(shapes), params.max_chunk_chars):
                     chunks.append(Chunk(Location(part="shapes", sheet=sheet.title), piece))
                 uncached = _formulas_without_value(raw)
@@ -103,37 +104,52 @@ def _sheet_xml(workbook: Any, sheet: Any) -> bytes:
         return handle.read()
 
 
-def _related_members(archive: zipfile.ZipFile, part_path: str) -> dict[str, list[str]]:
-    """Relationship type -> the archive members a part points to (external targets left out)."""
+def _relationships(archive: zipfile.ZipFile, part_path: str) -> list[tuple[str, str, str]]:
+    """(id, type, archive member) of each relationship of a part (external targets left out)."""
     if not part_path:
-        return {}
+        return []
     folder, name = posixpath.split(part_path)
     rels_path = posixpath.join(folder, "_rels", f"{name}.rels")
     if rels_path not in archive.NameToInfo:
-        return {}
-    targets: dict[str, list[str]] = {}
+        return []
+    found = []
     for relationship in fromstring(archive.read(rels_path)).iter(_RELATIONSHIP):
         if relationship.get("TargetMode") == "External":
             continue
         target = relationship.get("Target", "")
         member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        targets.setdefault(relationship.get("Type", ""), []).append(member)
+        found.append((relationship.get("Id", ""), relationship.get("Type", ""), member))
+    return found
+
+
+def _related_members(archive: zipfile.ZipFile, part_path: str) -> dict[str, list[str]]:
+    """Relationship type -> the archive members a part points to."""
+    targets: dict[str, list[str]] = {}
+    for _, kind, member in _relationships(archive, part_path):
+        targets.setdefault(kind, []).append(member)
     return targets
 
 
 def _shape_lines(archive: zipfile.ZipFile, sheet_path: str) -> list[str]:
-    """The text of a sheet's text boxes and shapes, one line per paragraph, in the order the
-    drawing keeps them: notes an engineer put beside a table ("measured with probe P2, 20 MHz
-    limit"). openpyxl reads no shapes (read-only mode no drawing at all)."""
+    """The text of a sheet's text boxes and shapes, one line per paragraph, then its charts as
+    title and data (``readers.charts``), as the drawing keeps them: notes an engineer put beside
+    a table ("measured with probe P2, 20 MHz limit"), and what a chart shows. openpyxl reads no
+    shapes (read-only mode no drawing at all)."""
     lines = []
     for member in _related_members(archive, sheet_path).get(_DRAWING, []):
-        for body in fromstring(archive.read(member)).iter(f"{_SPREADSHEET_DRAWING}txBody"):
+        drawing = fromstring(archive.read(member))
+        for body in drawing.iter(f"{_SPREADSHEET_DRAWING}txBody"):
             if any(ancestor.tag == _FALLBACK for ancestor in body.iterancestors()):
                 continue  # the copy for older Excel of a shape in mc:AlternateContent
             for paragraph in body.iter(f"{_DRAWING_MAIN}p"):
                 text = " ".join("".join(t.text or "" for t in paragraph.iter(f"{_DRAWING_MAIN}t")).split())
                 if text:
                     lines.append(text)
+        targets = {rel_id: target for rel_id, _, target in _relationships(archive, member)}
+        for reference in drawing.iter(*CHART_REFERENCES):
+            target = targets.get(reference.get(CHART_RELATIONSHIP_ID, ""))
+            if target and not any(ancestor.tag == _FALLBACK for ancestor in reference.iterancestors()):
+                lines += chart_lines(parse_chart(archive.read(target)))
     return lines
 
 
