@@ -424,6 +424,57 @@ def test_sniff_office_kinds_from_zip_members_regardless_of_extension(maker, name
     assert wrong.kind == kind and "content is " + kind in wrong.note
 
 
+def _with_main_part_renamed(data: bytes, old: str, new: str) -> bytes:
+    """The package with its main part under another name, as Word for the web saves a document
+    ("word/document2.xml"): the name is free, only the package's relationship points to it."""
+    folder, name = old.rsplit("/", 1)
+    new_name = new.rsplit("/", 1)[1]
+    renames = {old: new, f"{folder}/_rels/{name}.rels": f"{folder}/_rels/{new_name}.rels"}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename in ("[Content_Types].xml", "_rels/.rels"):
+                content = content.replace(old.encode(), new.encode())
+            target.writestr(renames.get(info.filename, info.filename), content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("maker", "kind", "old", "new"),
+    [
+        (make_docx, "docx", "word/document.xml", "word/document2.xml"),
+        (make_pptx, "pptx", "ppt/presentation.xml", "ppt/presentation2.xml"),
+        (make_xlsx, "xlsx", "xl/workbook.xml", "xl/workbook2.xml"),
+    ],
+)
+def test_office_files_whose_main_part_has_another_name_are_read(maker, kind: str, old: str, new: str) -> None:
+    """Sniffing looked for the usual main part name: a document from Word for the web failed as
+    "not a valid docx"."""
+    data = _with_main_part_renamed(maker(), old, new)
+    assert old not in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert sniff(data, f"online.{kind}") == sniff(maker(), f"online.{kind}")
+    assert sniff(data, "online.bin").kind == kind
+    assert READERS[kind].read(data, PARAMS).chunks == READERS[kind].read(maker(), PARAMS).chunks
+
+
+def test_sniff_names_document_packages_it_does_not_read() -> None:
+    def package(members: dict[str, bytes]) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            for name, content in members.items():
+                archive.writestr(name, content)
+        return out.getvalue()
+
+    xlsb = package({"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x00"})
+    assert sniff(xlsb, "results.xlsb").reason == "Excel binary workbook (.xlsb) not supported (save it as .xlsx)"
+    odt = package({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office/>"})
+    for name in ("review.odt", "review.docx"):
+        found = sniff(odt, name)
+        assert found.kind is None and found.reason.startswith("OpenDocument file (.odt/.ods/.odp) not supported")
+    assert sniff(package({"a.txt": b"x"}), "logs.zip").reason == "zip archive that is not a docx/pptx/xlsx"
+
+
 def test_sniff_pdf_and_c_and_unsupported() -> None:
     assert sniff(make_pdf(), "x.pdf").kind == "pdf"
     assert sniff(b"int x;\n", "x.h").kind == "c"

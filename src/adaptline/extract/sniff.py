@@ -18,9 +18,32 @@ EXTENSION_KINDS = {
     ".h": "c",
 }
 _ZIP_MARKERS = {"word/document.xml": "docx", "ppt/presentation.xml": "pptx", "xl/workbook.xml": "xlsx"}
+_OTHER_PACKAGES = (  # zip members that mark document packages no reader here opens
+    (b"xl/workbook.bin", "Excel binary workbook (.xlsb) not supported (save it as .xlsx)"),
+    (b"Index/Document.iwa", "Apple iWork file (Pages, Numbers or Keynote) not supported (export it to Office)"),
+)
+# Main-part content types, for packages whose main part has another name than the usual one
+# (Word for the web saves "word/document2.xml"): the package's [Content_Types].xml tells.
+_MAIN_CONTENT_TYPES = (
+    (b"wordprocessingml.document.main+xml", "docx"),
+    (b"wordprocessingml.template.main+xml", "docx"),
+    (b"ms-word.document.macroEnabled.main+xml", "docx"),
+    (b"ms-word.template.macroEnabledTemplate.main+xml", "docx"),
+    (b"presentationml.presentation.main+xml", "pptx"),
+    (b"presentationml.slideshow.main+xml", "pptx"),
+    (b"presentationml.template.main+xml", "pptx"),
+    (b"ms-powerpoint.presentation.macroEnabled.main+xml", "pptx"),
+    (b"ms-powerpoint.slideshow.macroEnabled.main+xml", "pptx"),
+    (b"ms-powerpoint.template.macroEnabled.main+xml", "pptx"),
+    (b"spreadsheetml.sheet.main+xml", "xlsx"),
+    (b"spreadsheetml.template.main+xml", "xlsx"),
+    (b"ms-excel.sheet.macroEnabled.main+xml", "xlsx"),
+    (b"ms-excel.template.macroEnabled.main+xml", "xlsx"),
+)
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _PDF_SEARCH_BYTES = 1024  # the PDF header may follow a little junk
 _TEXT_SAMPLE_BYTES = 8192
+_CONTENT_TYPES_LIMIT = 1024 * 1024  # a package's list of content types is a few KB; more is not read here
 _EOCD_SIZE = 22  # end-of-central-directory record without its comment
 _EOCD_SEARCH_BYTES = _EOCD_SIZE + 65535  # the record may be followed by a comment of up to 64 KiB
 _TEXT_BYTES = bytes([0x09, 0x0A, 0x0C, 0x0D, *range(0x20, 0x100)])  # bytes allowed in source text
@@ -49,6 +72,8 @@ def sniff(data: bytes, path: str) -> Sniffed:
         office = by_extension in ("docx", "pptx", "xlsx")
         if kind == "zip?" and office:  # truncated or damaged: the safety check reports what is wrong
             return Sniffed(by_extension)
+        if other := _other_document_package(data):
+            return Sniffed(None, other)
         if office:
             return Sniffed(
                 None, f"zip archive without the {by_extension} main part (not a valid {by_extension})", failed=True
@@ -80,8 +105,37 @@ def _content_kind(data: bytes) -> str | None:
         for member, kind in _ZIP_MARKERS.items():
             if member.encode() in directory:
                 return kind
+        if b"[Content_Types].xml" in directory:
+            return _kind_from_content_types(data) or "zip"
         return "zip"
     return None
+
+
+def _kind_from_content_types(data: bytes) -> str | None:
+    """The office kind a package's ``[Content_Types].xml`` names for its main part, or None."""
+    import zipfile  # only for packages whose main part has an unusual name
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo("[Content_Types].xml")
+            if info.file_size > _CONTENT_TYPES_LIMIT:
+                return None
+            content_types = archive.read(info)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, RuntimeError, NotImplementedError):
+        return None
+    return next((kind for marker, kind in _MAIN_CONTENT_TYPES if marker in content_types), None)
+
+
+def _other_document_package(data: bytes) -> str:
+    """What a document package we do not read is ("" for any other zip): said in the report, so
+    that a user knows which files to convert rather than seeing "a zip archive"."""
+    directory = _central_directory(data) or b""
+    for member, what in _OTHER_PACKAGES:
+        if member in directory:
+            return what
+    if data[30:38] == b"mimetype" and b"opendocument" in data[38:120]:  # ODF: the first member names its type
+        return "OpenDocument file (.odt/.ods/.odp) not supported (save it as .docx, .xlsx or .pptx)"
+    return ""
 
 
 def _central_directory(data: bytes) -> bytes | None:
