@@ -361,3 +361,40 @@ def test_parser_warnings_are_report_notes_without_their_text(tmp_path: Path, cap
         assert entries[name]["reason"].endswith("(text withheld: it can quote the document)")
     assert "Jane Roe" not in json.dumps(report)
     assert "Jane Roe" not in "".join(capfd.readouterr())
+
+
+def _with_relationship(data: bytes, rels_member: str, relationship: bytes) -> bytes:
+    rels = zipfile.ZipFile(io.BytesIO(data)).read(rels_member)
+    return replace_member(data, rels_member, rels.replace(b"</Relationships>", relationship + b"</Relationships>"))
+
+
+_IMAGE = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "rels_member", "target"),
+    [
+        ("report.docx", make_docx, "word/_rels/document.xml.rels", b"NULL"),  # left by add-ins
+        ("bookmark.docx", make_docx, "word/_rels/document.xml.rels", b"#_top"),  # a bookmark written as a target
+        ("deck.pptx", make_pptx, "ppt/slides/_rels/slide1.xml.rels", b"../drawings/NULL"),
+        ("bom.xlsx", make_xlsx, "xl/_rels/workbook.xml.rels", b"NULL"),
+    ],
+)
+def test_relationships_to_missing_parts_are_dropped_not_the_document(
+    tmp_path: Path, name: str, make, rels_member: str, target: bytes
+) -> None:
+    """Office opens such files; python-docx and python-pptx refused them whole ("There is no item
+    named 'word/NULL' in the archive"). The document is now read, with a note."""
+    dangling = b'<Relationship Id="rId990" Type="' + _IMAGE + b'" Target="' + target + b'"/>'
+    data = _with_relationship(make(), rels_member, dangling)
+    entries, _ = extract(tmp_path, {name: data})
+    expected, _ = extract(tmp_path / "plain", {name: make()})
+    assert entries[name]["status"] == "extracted"
+    assert entries[name]["n_records"] == expected[name]["n_records"] > 0
+    if name.endswith(".docx"):  # python-docx refuses the file; python-pptx 1.0 and openpyxl read around it
+        assert (
+            entries[name]["reason"]
+            == "1 relationship(s) to parts missing from the package dropped (Office opens such files)"
+        )
+    else:
+        assert entries[name]["reason"] == ""

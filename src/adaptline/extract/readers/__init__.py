@@ -46,9 +46,11 @@ class LazyReader:
         return self.load().read(data, params)  # type: ignore[attr-defined]
 
 
+# sniff.py: embedded documents are sniffed before their reader is chosen.
 _SHARED_SOURCES = (
     *("readers/base.py", "readers/charts.py", "readers/diagrams.py", "readers/embedded.py", "readers/imported.py"),
-    *("readers/omml.py", "readers/strict.py", "readers/symbols.py", "safety.py", "worker.py", "params.py"),
+    *("readers/omml.py", "readers/package.py", "readers/strict.py", "readers/symbols.py"),
+    *("safety.py", "sniff.py", "worker.py", "params.py"),
 )
 
 

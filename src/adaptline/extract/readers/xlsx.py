@@ -105,7 +105,8 @@ def _sheet_xml(workbook: Any, sheet: Any) -> bytes:
 
 
 def _relationships(archive: zipfile.ZipFile, part_path: str) -> list[tuple[str, str, str]]:
-    """(id, type, archive member) of each relationship of a part (external targets left out)."""
+    """(id, type, archive member) of each relationship of a part (external targets and missing
+    parts left out)."""
     if not part_path:
         return []
     folder, name = posixpath.split(part_path)
@@ -118,7 +119,8 @@ def _relationships(archive: zipfile.ZipFile, part_path: str) -> list[tuple[str, 
             continue
         target = relationship.get("Target", "")
         member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        found.append((relationship.get("Id", ""), relationship.get("Type", ""), member))
+        if member in archive.NameToInfo:  # a relationship to a missing part ("NULL"): Excel ignores it too
+            found.append((relationship.get("Id", ""), relationship.get("Type", ""), member))
     return found
 
 
