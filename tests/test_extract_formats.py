@@ -1812,3 +1812,37 @@ def test_xlsx_charts_are_read_into_the_shapes_record() -> None:
     excel = READERS["xlsx"].read(_rewrite_members(buffer.getvalue(), {"xl/charts/chart1.xml": chart_xml}), PARAMS)
     [shapes] = [chunk.text for chunk in excel.chunks if chunk.location.part == "shapes"]
     assert shapes == "|  | mVpp |\n|---|---|\n| 0.5 A | 12 |\n| 3 A | 42 |"
+
+
+def test_xlsx_styles_openpyxl_rejects_are_mended_or_left_out() -> None:
+    """An empty <fill/> (instrument and report software write it; Excel opens the file) made
+    openpyxl refuse the whole workbook. A stylesheet it still cannot read is replaced by a plain
+    one: the values are read, dates as plain numbers, and a note says so."""
+    import datetime as dt
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Run", "Date", "Yield"])
+    workbook.active.append(["A1", dt.datetime(2024, 3, 5), 0.97])
+    workbook.active["C2"].number_format = "0%"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
+    styles = zipfile.ZipFile(io.BytesIO(data)).read("xl/styles.xml")
+    expected = READERS["xlsx"].read(data, PARAMS)
+    assert expected.chunks[0].text.endswith("Run: A1; Date: 2024-03-05; Yield: 97%")
+
+    empty_fill = _rewrite_members(
+        data, {"xl/styles.xml": styles.replace(b'<fills count="2">', b'<fills count="3"><fill/>')}
+    )
+    mended = READERS["xlsx"].read(empty_fill, PARAMS)
+    assert mended.chunks == expected.chunks  # dates and percentages as before
+    assert mended.notes == ["empty fill styles mended (openpyxl rejects them; Excel does not)"]
+
+    broken = READERS["xlsx"].read(_rewrite_members(data, {"xl/styles.xml": b"<styleSheet><fonts"}), PARAMS)
+    assert broken.chunks[0].text.endswith("Run: A1; Date: 45356; Yield: 0.97")
+    assert broken.notes == [
+        "the workbook's styles could not be read (XMLSyntaxError) and were left out: "
+        "dates and percentages show as plain numbers"
+    ]

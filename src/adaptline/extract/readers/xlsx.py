@@ -42,6 +42,17 @@ _SPREADSHEET_DRAWING = "{http://schemas.openxmlformats.org/drawingml/2006/spread
 _DRAWING_MAIN = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _THREADED_NS = "{http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments}"
+_STYLES = "xl/styles.xml"  # where openpyxl reads the stylesheet from, whatever the relationships say
+_EMPTY_FILL = re.compile(rb"<(\w+:)?fill\s*/>")
+_PLAIN_STYLESHEET = (
+    b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<fonts count="1"><font/></fonts><fills count="1"><fill><patternFill/></fill></fills>'
+    b'<borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs>'
+    b'<cellXfs count="1"><xf/></cellXfs></styleSheet>'
+)
+_PLAIN_STYLES_NOTE = (
+    "the workbook's styles could not be read ({}) and were left out: dates and percentages show as plain numbers"
+)
 _LITERALS = re.compile(r'"[^"]*"|\\.')  # quoted text and escaped characters in a number format
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 # The end of a formula (</f>, or <f .../> for a cell sharing another's formula) not followed by a
@@ -55,10 +66,10 @@ class XlsxReader:
 
     def read(self, data: bytes, params: ExtractParams) -> Extraction:
         data, strict = as_transitional(data)
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        notes: list[str] = [STRICT_NOTE] if strict else []
+        workbook = _load_workbook(data, notes)
         try:
             chunks: list[Chunk] = []
-            notes: list[str] = [STRICT_NOTE] if strict else []
             percent_styles = _percent_styles(workbook)
             for number, sheet in enumerate(workbook.worksheets, start=1):  # the note names no sheet title
                 if not hasattr(sheet, "iter_rows"):
@@ -93,6 +104,42 @@ class XlsxReader:
         finally:
             workbook.close()
         return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=notes)
+
+
+def _load_workbook(data: bytes, notes: list[str]) -> Any:
+    """openpyxl's read-only workbook. openpyxl rejects whole workbooks over styles Excel accepts:
+    an empty ``<fill/>``, as instrument and report software writes it ("expected <class
+    'openpyxl.styles.fills.Fill'>"). Such a stylesheet is mended and the load tried again; one it
+    still cannot read is replaced by a plain one, and a note says what that costs."""
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if _STYLES not in archive.NameToInfo:
+                raise
+            styles = archive.read(_STYLES)
+        mended = _EMPTY_FILL.sub(rb"<\1fill><\1patternFill/></\1fill>", styles)
+        for stylesheet, note in ((mended, ""), (_PLAIN_STYLESHEET, _PLAIN_STYLES_NOTE.format(type(error).__name__))):
+            if stylesheet == styles:
+                continue
+            try:
+                workbook = openpyxl.load_workbook(
+                    io.BytesIO(_with_member(data, _STYLES, stylesheet)), read_only=True, data_only=True
+                )
+            except Exception:
+                continue
+            notes.append(note or "empty fill styles mended (openpyxl rejects them; Excel does not)")
+            return workbook
+        raise
+
+
+def _with_member(data: bytes, name: str, content: bytes) -> bytes:
+    """The package with one member's bytes replaced."""
+    output = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            target.writestr(member, content if member.filename == name else source.read(member))
+    return output.getvalue()
 
 
 def _sheet_xml(workbook: Any, sheet: Any) -> bytes:
