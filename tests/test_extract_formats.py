@@ -1846,3 +1846,40 @@ def test_xlsx_styles_openpyxl_rejects_are_mended_or_left_out() -> None:
         "the workbook's styles could not be read (XMLSyntaxError) and were left out: "
         "dates and percentages show as plain numbers"
     ]
+
+
+def test_pptx_a_slide_that_cannot_be_read_costs_that_slide_not_the_deck(monkeypatch) -> None:
+    from pptx import Presentation
+
+    from adaptline.extract.readers import pptx as pptx_reader
+
+    presentation = Presentation()
+    for number in (1, 2, 3):
+        slide = presentation.slides.add_slide(presentation.slide_layouts[1])
+        slide.shapes.title.text = f"Slide {number}"
+        slide.placeholders[1].text = f"point {number}"
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    rels = "ppt/slides/_rels/slide2.xml.rels"
+    layout_missing = _rewrite_members(
+        buffer.getvalue(),
+        {
+            rels: zipfile.ZipFile(buffer)
+            .read(rels)
+            .replace(b"../slideLayouts/slideLayout2.xml", b"../slideLayouts/NULL")
+        },
+    )
+    shape_text = pptx_reader._shape_text
+
+    def fails_on_slide_3(shape, inherited, unread, number, params):
+        if number == 3:
+            raise ValueError("a damaged shape")
+        return shape_text(shape, inherited, unread, number, params)
+
+    monkeypatch.setattr(pptx_reader, "_shape_text", fails_on_slide_3)
+    extraction = READERS["pptx"].read(layout_missing, PARAMS)
+    assert [chunk.text for chunk in extraction.chunks] == ["# Slide 1\n- point 1", "# Slide 2\n- point 2"]
+    assert extraction.notes == [
+        "slide 2: its layout is missing from the file",
+        "slide 3 could not be read (ValueError)",
+    ]

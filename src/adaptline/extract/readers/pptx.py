@@ -92,32 +92,12 @@ class PptxReader:
         for number, slide in enumerate(presentation.slides, start=1):
             if slide._element.get("show") in ("0", "false"):
                 hidden.append(str(number))
-            layout = slide.slide_layout
-            inherited = layouts.get(id(layout.part))
-            if inherited is None:
-                inherited = layouts[id(layout.part)] = _layout_positions(layout)
-            all_shapes = _member_shapes(slide.shapes)  # python-pptx builds new shape proxies on every pass
-            shapes = [s for s in all_shapes if _placeholder_type(s) not in _RUNNING_TYPES]
-            for shape in all_shapes:
-                if (
-                    _placeholder_type(shape) in ("ftr", "hdr")
-                    and shape.has_text_frame
-                    and shape.text_frame.text.strip()
-                ):
-                    footers.setdefault(" ".join(shape.text_frame.text.split()))
-            titles = [s for s in shapes if _placeholder_type(s) in _TITLE_TYPES and s.has_text_frame]
-            title = " ".join(_frame_text(titles[0].text_frame).split()) if titles else ""
-            lines = [f"# {title}"] if title else []
-            for shape in _ordered([s for s in shapes if s not in titles[:1]], inherited):
-                lines += _shape_text(shape, inherited, unread, number, params)
-            meta = {"slide_title": title} if title else {}
-            for piece in split_text("\n".join(lines), params.max_chunk_chars):
-                chunks.append(Chunk(Location(part="body", slide=number), piece, meta))
-            notes = _notes_text(slide.notes_slide) if slide.has_notes_slide else ""
-            for piece in split_text(notes, params.max_chunk_chars):
-                chunks.append(Chunk(Location(part="notes", slide=number), piece))
-            for piece in split_text("\n".join(_comment_lines(slide.part, number, unread)), params.max_chunk_chars):
-                chunks.append(Chunk(Location(part="comments", slide=number), piece))
+            try:
+                chunks += _slide_chunks(slide, number, layouts, footers, unread, params)
+            except (MemoryError, RecursionError):
+                raise
+            except Exception as error:  # a damaged slide costs that slide, not the deck
+                unread.append(f"slide {number} could not be read ({type(error).__name__})")
         if footers:
             chunks.append(Chunk(Location(part="footer"), "\n".join(footers)))
         title = (presentation.core_properties.title or "").strip()
@@ -125,6 +105,51 @@ class PptxReader:
         if hidden:  # often a backup or an outdated slide: the user may want to know what was read
             notes.append(f"hidden slide(s) {', '.join(hidden)} read like the others")
         return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=notes)
+
+
+def _slide_chunks(
+    slide: Any,
+    number: int,
+    layouts: dict[int, dict[int, Position]],
+    footers: dict[str, None],
+    unread: list[str],
+    params: ExtractParams,
+) -> list[Chunk]:
+    """One slide's records: body (title, then shapes in reading order), speaker notes, comments.
+    Its footer texts go to ``footers``, notes on what could not be read to ``unread``."""
+    inherited: dict[int, Position] = {}  # placeholder positions the slide's layout gives
+    try:
+        layout = slide.slide_layout
+    except KeyError:  # the layout part is missing: shapes placed by it count as unplaced
+        unread.append(f"slide {number}: its layout is missing from the file")
+    else:
+        if id(layout.part) not in layouts:
+            layouts[id(layout.part)] = _layout_positions(layout)
+        inherited = layouts[id(layout.part)]
+    all_shapes = _member_shapes(slide.shapes)  # python-pptx builds new shape proxies on every pass
+    shapes = [s for s in all_shapes if _placeholder_type(s) not in _RUNNING_TYPES]
+    for shape in all_shapes:
+        if _placeholder_type(shape) in ("ftr", "hdr") and shape.has_text_frame and shape.text_frame.text.strip():
+            footers.setdefault(" ".join(shape.text_frame.text.split()))
+    titles = [s for s in shapes if _placeholder_type(s) in _TITLE_TYPES and s.has_text_frame]
+    title = " ".join(_frame_text(titles[0].text_frame).split()) if titles else ""
+    lines = [f"# {title}"] if title else []
+    for shape in _ordered([s for s in shapes if s not in titles[:1]], inherited):
+        lines += _shape_text(shape, inherited, unread, number, params)
+    meta = {"slide_title": title} if title else {}
+    chunks = [
+        Chunk(Location(part="body", slide=number), piece, meta)
+        for piece in split_text("\n".join(lines), params.max_chunk_chars)
+    ]
+    notes = _notes_text(slide.notes_slide) if slide.has_notes_slide else ""
+    chunks += [
+        Chunk(Location(part="notes", slide=number), piece) for piece in split_text(notes, params.max_chunk_chars)
+    ]
+    comments = "\n".join(_comment_lines(slide.part, number, unread))
+    chunks += [
+        Chunk(Location(part="comments", slide=number), piece) for piece in split_text(comments, params.max_chunk_chars)
+    ]
+    return chunks
 
 
 def _embedded_part(part: Any, rel_id: str | None) -> tuple[bytes | None, str]:
