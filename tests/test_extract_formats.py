@@ -1883,3 +1883,13 @@ def test_pptx_a_slide_that_cannot_be_read_costs_that_slide_not_the_deck(monkeypa
         "slide 2: its layout is missing from the file",
         "slide 3 could not be read (ValueError)",
     ]
+
+
+def test_xlsx_a_sheet_whose_cells_cannot_be_read_costs_that_sheet_not_the_workbook() -> None:
+    data = make_xlsx()
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet2.xml")
+    damaged = sheet.replace(b"<sheetData>", b'<sheetData><row r="9"><c r="A9"><v>not a number</v></c></row>', 1)
+    extraction = READERS["xlsx"].read(_rewrite_members(data, {"xl/worksheets/sheet2.xml": damaged}), PARAMS)
+    expected = READERS["xlsx"].read(data, PARAMS)
+    assert extraction.chunks == [chunk for chunk in expected.chunks if chunk.location.sheet == "BOM"]
+    assert extraction.notes == ["sheet 2: its cells could not be read (ValueError)"]

@@ -77,9 +77,15 @@ class XlsxReader:
                 if sheet.sheet_state != "visible":  # often lookup or scratch data: worth knowing it was read
                     how = "hidden" if sheet.sheet_state == "hidden" else "very hidden (only a macro can show it)"
                     notes.append(f"sheet {number} is {how}, read like the others")
-                raw = _sheet_xml(workbook, sheet)
-                merges = [range_boundaries(ref.decode("ascii")) for ref in _MERGE.findall(raw)]
-                chunks += _sheet_chunks(sheet, merges, params.xlsx_rows_per_chunk, percent_styles)  # type: ignore[arg-type]
+                try:
+                    raw = _sheet_xml(workbook, sheet)
+                    merges = [range_boundaries(ref.decode("ascii")) for ref in _MERGE.findall(raw)]
+                    chunks += _sheet_chunks(sheet, merges, params.xlsx_rows_per_chunk, percent_styles)  # type: ignore[arg-type]
+                except (MemoryError, RecursionError):
+                    raise
+                except Exception as error:  # a damaged sheet costs its cells, not the workbook
+                    raw = b""
+                    notes.append(f"sheet {number}: its cells could not be read ({type(error).__name__})")
                 try:
                     comments = _comment_lines(workbook._archive, getattr(sheet, "_worksheet_path", ""))
                 except Exception as error:  # a damaged comments part costs the comments, not the sheet
