@@ -1893,3 +1893,19 @@ def test_xlsx_a_sheet_whose_cells_cannot_be_read_costs_that_sheet_not_the_workbo
     expected = READERS["xlsx"].read(data, PARAMS)
     assert extraction.chunks == [chunk for chunk in expected.chunks if chunk.location.sheet == "BOM"]
     assert extraction.notes == ["sheet 2: its cells could not be read (ValueError)"]
+
+
+def test_pdf_a_page_whose_text_cannot_be_read_costs_that_page_not_the_document(monkeypatch) -> None:
+    import pypdf
+
+    extract_text = pypdf.PageObject.extract_text
+
+    def fails_on_page_2(page, *args, **kwargs):
+        if page.page_number == 1:
+            raise ValueError("a damaged content stream")
+        return extract_text(page, *args, **kwargs)
+
+    monkeypatch.setattr(pypdf.PageObject, "extract_text", fails_on_page_2)
+    extraction = READERS["pdf"].read(make_pdf(pages=3), PARAMS)
+    assert [chunk.location.page for chunk in extraction.chunks if chunk.location.part == "body"] == [1, 3]
+    assert extraction.notes == ["page 2: text could not be read (ValueError)"]  # not "without a text layer"

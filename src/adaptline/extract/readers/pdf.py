@@ -59,7 +59,8 @@ class PdfReader:
                 raise ExtractError(f"encrypted pdf (cannot decrypt: {error})") from None
             notes.append("encrypted pdf opened with the empty password")
         try:
-            pages = [_clean_lines(page.extract_text() or "") for page in reader.pages]
+            failed: list[int] = []  # pages whose content could not be read
+            pages = [_page_lines(page, number, notes, failed) for number, page in enumerate(reader.pages, start=1)]
         except FileNotDecryptedError:
             raise ExtractError("encrypted pdf (a password is required)") from None
         needed = max(2, min(params.pdf_repeat_pages, math.ceil(params.pdf_repeat_fraction * len(pages))))
@@ -86,13 +87,26 @@ class PdfReader:
             chunks.append(Chunk(Location(part="form"), "\n".join(form)))
         for piece in split_text("\n\n".join(_attachment_blocks(reader, params, notes)), params.max_chunk_chars):
             chunks.append(Chunk(Location(part="attachments"), piece))
-        if reader.pages and not any(chunk.location.part == "body" for chunk in chunks):
+        if reader.pages and not failed and not any(chunk.location.part == "body" for chunk in chunks):
             notes.append("no text layer (scanned pdf?)")
-        elif blank := [number for number, lines in enumerate(pages, start=1) if not lines]:
+        elif blank := [number for number, lines in enumerate(pages, start=1) if not lines and number not in failed]:
             shown = ", ".join(map(str, blank[:_PAGES_LISTED])) + (", …" if len(blank) > _PAGES_LISTED else "")
             notes.append(f"{len(blank)} of {len(pages)} pages without a text layer (scanned?): {shown}")
         title = str((reader.metadata or {}).get("/Title") or "").strip()
         return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=notes)
+
+
+def _page_lines(page: pypdf.PageObject, number: int, notes: list[str], failed: list[int]) -> list[str]:
+    """A page's text lines; a page whose content pypdf cannot read costs that page, with a note
+    (and its number in ``failed``)."""
+    try:
+        return _clean_lines(page.extract_text() or "")
+    except (FileNotDecryptedError, MemoryError, RecursionError):
+        raise
+    except Exception as error:
+        notes.append(f"page {number}: text could not be read ({type(error).__name__})")
+        failed.append(number)
+        return []
 
 
 def _outline_sections(reader: pypdf.PdfReader, notes: list[str]) -> list[tuple[str, ...]]:
