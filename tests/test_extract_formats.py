@@ -1909,3 +1909,19 @@ def test_pdf_a_page_whose_text_cannot_be_read_costs_that_page_not_the_document(m
     extraction = READERS["pdf"].read(make_pdf(pages=3), PARAMS)
     assert [chunk.location.page for chunk in extraction.chunks if chunk.location.part == "body"] == [1, 3]
     assert extraction.notes == ["page 2: text could not be read (ValueError)"]  # not "without a text layer"
+
+
+def test_docx_damaged_footnotes_cost_the_footnotes_not_the_document() -> None:
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    document = docx.Document()
+    document.add_paragraph("The inrush limiter is an NTC.")
+    part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, b"<w:footnotes", document.part.package)
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    extraction = READERS["docx"].read(buffer.getvalue(), PARAMS)
+    assert [chunk.text for chunk in extraction.chunks] == ["The inrush limiter is an NTC."]
+    assert extraction.notes == ["footnotes could not be read (XMLSyntaxError)"]

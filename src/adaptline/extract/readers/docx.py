@@ -102,7 +102,12 @@ class DocxReader:
             for piece in split_text("\n\n".join(section.blocks), params.max_chunk_chars):
                 chunks.append(Chunk(Location(part="body", heading_path=section.heading_path or None), piece))
         for which, relationship in _NOTE_PARTS:
-            for piece in split_text(_notes_text(part, relationship), params.max_chunk_chars):
+            try:
+                text = _notes_text(part, relationship)
+            except Exception as error:  # a damaged footnotes or comments part costs that part
+                text = ""
+                unread.append(f"{which} could not be read ({type(error).__name__})")
+            for piece in split_text(text, params.max_chunk_chars):
                 chunks.append(Chunk(Location(part=which), piece))
         chunks += [Chunk(Location(part="footer"), text) for text in _running_texts(document, "footer")]
         unread += _unread_objects(document, embedded)
