@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers import READERS, ExtractError
+from adaptline.extract.readers.package import read_repairing
 from adaptline.records import sha256_bytes
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def extract_document(path: str, kind: str, params: ExtractParams, sha256: str | 
             check_zip(data, kind, params)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")  # every document's own, not once per worker
-            extraction = _read(reader, kind, data, params)
+            extraction = read_repairing(reader, kind, data, params)
     except ExtractError as error:
         return {"status": "failed", "reason": str(error)}
     except MemoryError:
@@ -77,29 +78,6 @@ def extract_document(path: str, kind: str, params: ExtractParams, sha256: str | 
         "meta": extraction.meta,
         "notes": [*extraction.notes, *_warning_notes(caught)],
     }
-
-
-def _read(reader: Any, kind: str, data: bytes, params: ExtractParams) -> Any:
-    """The reader's extraction. An Office file a library refused is tried once more without its
-    relationships to missing parts (``readers.package``), which Office itself ignores."""
-    try:
-        return reader.read(data, params)
-    except (ExtractError, MemoryError, RecursionError):
-        raise
-    except Exception:
-        if kind not in _ZIP_KINDS:
-            raise
-        from adaptline.extract.readers.package import DANGLING_NOTE, without_dangling_relationships
-
-        try:
-            repaired, dropped = without_dangling_relationships(data)
-        except Exception:  # not repairable: the first error is the one to report
-            dropped = 0
-        if not dropped:
-            raise
-    extraction = reader.read(repaired, params)
-    extraction.notes.insert(0, f"{dropped} {DANGLING_NOTE}")
-    return extraction
 
 
 def _warning_notes(caught: list[warnings.WarningMessage]) -> list[str]:

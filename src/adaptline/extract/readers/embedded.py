@@ -27,6 +27,7 @@ def embedded_text(
     if data is None:
         return [], "no data inside the document (a linked file?)"
     from adaptline.extract.readers import READERS  # the registry imports this module's users lazily
+    from adaptline.extract.readers.package import read_repairing
     from adaptline.extract.safety import check_zip
     from adaptline.extract.sniff import sniff
 
@@ -35,7 +36,7 @@ def embedded_text(
         return [], "not a Word, PowerPoint or Excel package"
     try:
         check_zip(data, kind, params)
-        extraction = READERS[kind].read(data, replace(params, read_embedded_documents=False))
+        extraction = read_repairing(READERS[kind], kind, data, replace(params, read_embedded_documents=False))
     except ExtractError as error:
         return [], str(error)
     except Exception as error:  # a damaged embedded package costs that object, not the document

@@ -12,20 +12,28 @@ from __future__ import annotations
 
 import io
 import posixpath
-import zipfile
-from urllib.parse import unquote
+from typing import TYPE_CHECKING, Any
 
-from lxml import etree
+from adaptline.extract.readers.base import ExtractError, Extraction
+
+if TYPE_CHECKING:
+    from adaptline.extract.params import ExtractParams
 
 DANGLING_NOTE = "relationship(s) to parts missing from the package dropped (Office opens such files)"
 
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+_OFFICE_KINDS = ("docx", "pptx", "xlsx")
 
 
 def without_dangling_relationships(data: bytes) -> tuple[bytes, int]:
     """The package without its internal relationships to missing parts, and how many were dropped
-    (0: ``data`` as it is)."""
+    (0: ``data`` as it is). Only a file a library refused comes here: the imports wait till then,
+    off the path of every worker's first document."""
+    import zipfile
+
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     archive = zipfile.ZipFile(io.BytesIO(data))
     members = set(archive.namelist())
     rewritten: dict[str, bytes] = {}
@@ -33,7 +41,7 @@ def without_dangling_relationships(data: bytes) -> tuple[bytes, int]:
     for name in members:
         if not name.endswith(".rels"):
             continue
-        root = etree.fromstring(archive.read(name), _PARSER)
+        root = etree.fromstring(archive.read(name), parser)
         folder = posixpath.dirname(posixpath.dirname(name))  # word/_rels/document.xml.rels -> word
         dangling = [
             rel
@@ -56,6 +64,8 @@ def without_dangling_relationships(data: bytes) -> tuple[bytes, int]:
 
 def _missing(folder: str, target: str, members: set[str]) -> bool:
     """Whether no archive member is the one ``target`` names (as written, or percent-decoded)."""
+    from urllib.parse import unquote
+
     return not {_member(folder, target), _member(folder, unquote(target))} & members
 
 
@@ -65,3 +75,24 @@ def _member(folder: str, target: str) -> str:
     if target.startswith("/"):
         return target.lstrip("/")
     return posixpath.normpath(posixpath.join(folder, target)) if target else ""
+
+
+def read_repairing(reader: Any, kind: str, data: bytes, params: ExtractParams) -> Extraction:
+    """The reader's extraction. An Office file a library refused is tried once more without its
+    relationships to missing parts, which Office itself ignores; a note says how many were dropped."""
+    try:
+        return reader.read(data, params)
+    except (ExtractError, MemoryError, RecursionError):
+        raise
+    except Exception:
+        if kind not in _OFFICE_KINDS:
+            raise
+        try:
+            repaired, dropped = without_dangling_relationships(data)
+        except Exception:  # not repairable: the first error is the one to report
+            dropped = 0
+        if not dropped:
+            raise
+    extraction = reader.read(repaired, params)
+    extraction.notes.insert(0, f"{dropped} {DANGLING_NOTE}")
+    return extraction
