@@ -9,8 +9,6 @@ python-docx reads none of it: a generated test report's whole body could be lost
 
 from __future__ import annotations
 
-import email
-import email.policy
 from html.parser import HTMLParser
 
 from adaptline.extract.readers.base import markdown_table
@@ -49,6 +47,9 @@ def html_text(html: str) -> str:
 
 def _web_archive_text(data: bytes) -> str | None:
     """The page of a web archive (.mht: a MIME message whose first HTML part is the page)."""
+    import email  # ~14 ms with its policies: only for web archives
+    import email.policy
+
     message = email.message_from_bytes(data, policy=email.policy.compat32)
     for part in message.walk():
         if part.get_content_type() in _HTML_TYPES:
