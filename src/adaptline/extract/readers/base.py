@@ -7,11 +7,16 @@ chunks path-free is what lets a renamed document reuse its cache entry.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from adaptline.extract.params import ExtractParams
 from adaptline.records import Location
+
+if TYPE_CHECKING:
+    import zipfile
 
 
 class ExtractError(Exception):
@@ -108,3 +113,16 @@ def markdown_table(rows: list[list[str]]) -> str:
 
 def _cell(value: str) -> str:
     return " ".join(value.split()).replace("|", "\\|")
+
+
+def rewritten_package(archive: zipfile.ZipFile, content: Callable[[str, bytes], bytes]) -> bytes:
+    """A copy of an Office package, each member's bytes passed through ``content(name, bytes)``:
+    how the readers mend a package before a library opens it (Strict namespaces, relationships to
+    missing parts, a stylesheet openpyxl rejects)."""
+    import zipfile  # already loaded in a worker by the zip checks; not in a process that never reads one
+
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in archive.infolist():
+            target.writestr(member, content(member.filename, archive.read(member)))
+    return output.getvalue()

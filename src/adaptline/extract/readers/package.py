@@ -14,7 +14,7 @@ import io
 import posixpath
 from typing import TYPE_CHECKING, Any
 
-from adaptline.extract.readers.base import ExtractError, Extraction
+from adaptline.extract.readers.base import ExtractError, Extraction, rewritten_package
 
 if TYPE_CHECKING:
     from adaptline.extract.params import ExtractParams
@@ -55,11 +55,7 @@ def without_dangling_relationships(data: bytes) -> tuple[bytes, int]:
             rewritten[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     if not dropped:
         return data, 0
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as repaired:
-        for member in archive.infolist():
-            repaired.writestr(member, rewritten.get(member.filename) or archive.read(member))
-    return output.getvalue(), dropped
+    return rewritten_package(archive, lambda name, content: rewritten.get(name, content)), dropped
 
 
 def _missing(folder: str, target: str, members: set[str]) -> bool:

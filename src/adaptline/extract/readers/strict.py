@@ -15,6 +15,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+from adaptline.extract.readers.base import rewritten_package
+
 STRICT_NOTE = "Strict Open XML package: read after mapping its namespaces to the Transitional ones"
 
 _STRICT = b"http://purl.oclc.org/ooxml/"
@@ -56,14 +58,11 @@ def as_transitional(data: bytes) -> tuple[bytes, bool]:
         return data, False  # not a package the readers can open either: they report it
     if _STRICT not in package_relationships:
         return data, False
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as rewritten:
-        for member in archive.infolist():
-            content = archive.read(member)
-            if member.filename.lower().endswith(_XML_SUFFIXES):
-                content = _transitional_xml(content)
-            rewritten.writestr(member, content)
-    return output.getvalue(), True
+    return rewritten_package(archive, _transitional_member), True
+
+
+def _transitional_member(name: str, content: bytes) -> bytes:
+    return _transitional_xml(content) if name.lower().endswith(_XML_SUFFIXES) else content
 
 
 def _transitional_xml(content: bytes) -> bytes:

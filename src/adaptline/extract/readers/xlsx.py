@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from adaptline.extract.params import ExtractParams
-from adaptline.extract.readers.base import Chunk, Extraction, split_text
+from adaptline.extract.readers.base import Chunk, Extraction, rewritten_package, split_text
 from adaptline.extract.readers.charts import CHART_REFERENCES, CHART_RELATIONSHIP_ID, chart_lines, parse_chart
 from adaptline.extract.readers.strict import STRICT_NOTE, as_transitional
 from adaptline.imports import import_without
@@ -141,11 +141,8 @@ def _load_workbook(data: bytes, notes: list[str]) -> Any:
 
 def _with_member(data: bytes, name: str, content: bytes) -> bytes:
     """The package with one member's bytes replaced."""
-    output = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            target.writestr(member, content if member.filename == name else source.read(member))
-    return output.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return rewritten_package(archive, lambda member, old: content if member == name else old)
 
 
 def _sheet_xml(workbook: Any, sheet: Any) -> bytes:
