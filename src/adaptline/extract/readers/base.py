@@ -23,6 +23,11 @@ class ExtractError(Exception):
     """A document cannot be extracted; the message is the one-line reason in the report."""
 
 
+# What a reader that reads around a damaged part (a slide, a sheet, a page) never swallows: the
+# worker reports these for the whole document (a memory cap hit is the machine's, not the file's).
+WHOLE_DOCUMENT_ERRORS = (MemoryError, RecursionError)
+
+
 @dataclass(frozen=True)
 class Chunk:
     """One piece of a document, in reading order, before provenance is attached."""

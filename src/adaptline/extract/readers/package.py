@@ -14,7 +14,7 @@ import io
 import posixpath
 from typing import TYPE_CHECKING, Any
 
-from adaptline.extract.readers.base import ExtractError, Extraction, rewritten_package
+from adaptline.extract.readers.base import WHOLE_DOCUMENT_ERRORS, ExtractError, Extraction, rewritten_package
 
 if TYPE_CHECKING:
     from adaptline.extract.params import ExtractParams
@@ -78,7 +78,7 @@ def read_repairing(reader: Any, kind: str, data: bytes, params: ExtractParams) -
     relationships to missing parts, which Office itself ignores; a note says how many were dropped."""
     try:
         return reader.read(data, params)
-    except (ExtractError, MemoryError, RecursionError):
+    except (ExtractError, *WHOLE_DOCUMENT_ERRORS):
         raise
     except Exception:
         if kind not in _OFFICE_KINDS:

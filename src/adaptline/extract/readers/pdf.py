@@ -24,7 +24,7 @@ import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from adaptline.extract.params import ExtractParams
-from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, split_text
+from adaptline.extract.readers.base import WHOLE_DOCUMENT_ERRORS, Chunk, ExtractError, Extraction, split_text
 from adaptline.extract.readers.embedded import embedded_text
 from adaptline.records import Location
 
@@ -101,7 +101,7 @@ def _page_lines(page: pypdf.PageObject, number: int, notes: list[str], failed: l
     (and its number in ``failed``)."""
     try:
         return _clean_lines(page.extract_text() or "")
-    except (FileNotDecryptedError, MemoryError, RecursionError):
+    except (FileNotDecryptedError, *WHOLE_DOCUMENT_ERRORS):
         raise
     except Exception as error:
         notes.append(f"page {number}: text could not be read ({type(error).__name__})")

@@ -26,7 +26,14 @@ from pptx.shapes.base import BaseShape
 from pptx.shapes.placeholder import NotesSlidePlaceholder
 
 from adaptline.extract.params import ExtractParams
-from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, markdown_table, split_text
+from adaptline.extract.readers.base import (
+    WHOLE_DOCUMENT_ERRORS,
+    Chunk,
+    ExtractError,
+    Extraction,
+    markdown_table,
+    split_text,
+)
 from adaptline.extract.readers.charts import CHART_REFERENCES, CHART_RELATIONSHIP_ID, chart_lines, parse_chart
 from adaptline.extract.readers.diagrams import DIAGRAM_DATA_RELATIONSHIP_ID, DIAGRAM_REFERENCE, diagram_lines
 from adaptline.extract.readers.embedded import embedded_text
@@ -94,7 +101,7 @@ class PptxReader:
                 hidden.append(str(number))
             try:
                 chunks += _slide_chunks(slide, number, layouts, footers, unread, params)
-            except (MemoryError, RecursionError):
+            except WHOLE_DOCUMENT_ERRORS:
                 raise
             except Exception as error:  # a damaged slide costs that slide, not the deck
                 unread.append(f"slide {number} could not be read ({type(error).__name__})")

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from adaptline.extract.params import ExtractParams
-from adaptline.extract.readers.base import Chunk, Extraction, rewritten_package, split_text
+from adaptline.extract.readers.base import WHOLE_DOCUMENT_ERRORS, Chunk, Extraction, rewritten_package, split_text
 from adaptline.extract.readers.charts import CHART_REFERENCES, CHART_RELATIONSHIP_ID, chart_lines, parse_chart
 from adaptline.extract.readers.strict import STRICT_NOTE, as_transitional
 from adaptline.imports import import_without
@@ -81,7 +81,7 @@ class XlsxReader:
                     raw = _sheet_xml(workbook, sheet)
                     merges = [range_boundaries(ref.decode("ascii")) for ref in _MERGE.findall(raw)]
                     chunks += _sheet_chunks(sheet, merges, params.xlsx_rows_per_chunk, percent_styles)  # type: ignore[arg-type]
-                except (MemoryError, RecursionError):
+                except WHOLE_DOCUMENT_ERRORS:
                     raise
                 except Exception as error:  # a damaged sheet costs its cells, not the workbook
                     raw = b""
