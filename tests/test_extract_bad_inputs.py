@@ -398,3 +398,128 @@ def test_relationships_to_missing_parts_are_dropped_not_the_document(
         )
     else:
         assert entries[name]["reason"] == ""
+
+
+def _cut_member(data: bytes, name: str, at: bytes) -> bytes:
+    """The package with member ``name`` cut short just before ``at``, as by a tool that crashed
+    while saving."""
+    content = zipfile.ZipFile(io.BytesIO(data)).read(name)
+    assert at in content, at
+    return replace_member(data, name, content[: content.index(at)])
+
+
+def _with_bytes_replaced(data: bytes, name: str, old: bytes, new: bytes) -> bytes:
+    content = zipfile.ZipFile(io.BytesIO(data)).read(name)
+    assert old in content, old
+    return replace_member(data, name, content.replace(old, new, 1))
+
+
+def test_damaged_xml_parts_are_recovered_not_the_document_lost(tmp_path: Path) -> None:
+    """python-docx and python-pptx parse every part when they open a file, so one control character
+    a generator copied into the text, or one part cut short, failed the whole document
+    ("XMLSyntaxError: PCDATA invalid Char value 11"). Word and LibreOffice recover such files; the
+    reader now does too, reads what the damaged part still holds, and names the part in a note."""
+    files = {
+        # a vertical tab (Word's manual line break, pasted raw by a report generator) in the body
+        "control.docx": _with_bytes_replaced(
+            make_docx(), "word/document.xml", b"This review covers", b"This review\x0b covers"
+        ),
+        # the running header cut short inside its root tag: nothing in it is readable
+        "header.docx": _cut_member(make_docx(), "word/header1.xml", b"xmlns:w="),
+        "control.pptx": _with_bytes_replaced(make_pptx(), "ppt/slides/slide1.xml", b"Dead time", b"Dead\x01 time"),
+        # slide 1 cut inside its second shape: the title stays, the shape python-pptx cannot read goes
+        "cut.pptx": _cut_member(
+            make_pptx(), "ppt/slides/slide1.xml", b"<p:spPr/><p:txBody><a:bodyPr/><a:lstStyle/><a:p><a:r><a:t>Gate"
+        ),
+        "results.xlsx": _cut_member(make_xlsx(), "xl/worksheets/sheet2.xml", b"</sheetData>"),
+        # the package's own relationships cut before the first: the one to the document is put back
+        "package.docx": _cut_member(make_docx(), "_rels/.rels", b"<Relationship "),
+    }
+    entries, report = extract(tmp_path, files)
+    plain, _ = extract(tmp_path / "plain", {"d.docx": make_docx(), "d.pptx": make_pptx(), "d.xlsx": make_xlsx()})
+    assert report["totals"]["failed"] == 0
+    assert entries["control.docx"]["reason"] == (
+        "word/document.xml recovered as far as it could be read (damaged XML): text there may be missing"
+    )
+    assert entries["header.docx"]["reason"].startswith("word/header1.xml recovered as far as it could be read")
+    assert entries["control.pptx"]["reason"].startswith("ppt/slides/slide1.xml recovered")
+    assert entries["results.xlsx"]["reason"].startswith("xl/worksheets/sheet2.xml recovered")
+    assert entries["package.docx"]["reason"].startswith("_rels/.rels recovered")
+    assert entries["package.docx"]["n_records"] == plain["d.docx"]["n_records"]
+    assert entries["cut.pptx"]["reason"] == (
+        "ppt/slides/slide1.xml recovered as far as it could be read (damaged XML): text there may be missing; "
+        "slide 1: 1 damaged shape(s) left out"
+    )
+    for name in ("control.docx", "control.pptx", "results.xlsx"):
+        assert entries[name]["n_records"] == plain["d." + name.rsplit(".", 1)[1]]["n_records"], name
+    texts = {}
+    for record in read_records(tmp_path / "records.jsonl"):
+        texts.setdefault(record.source_path, []).append(record.text)
+    # the text around the bad byte
+    assert "This review covers the 3V3 buck converter." in "\n".join(texts["control.docx"])
+    assert "Dead time 200 ns" in "\n".join(texts["control.pptx"])
+    assert texts["cut.pptx"][0].endswith("# Motor Driver Status")  # slide 1 keeps its title
+    assert "Test Matrix" in "\n".join(texts["cut.pptx"])  # and slide 2 is read whole
+    assert "This review covers the 3V3 buck converter." in "\n".join(texts["header.docx"])
+    assert "ACME Confidential" not in "\n".join(texts["header.docx"])  # the header was cut before its text
+    assert "Erika" not in json.dumps(report)
+
+
+def test_recovered_xml_is_well_formed_and_keeps_nothing_a_strict_parser_refuses() -> None:
+    """The recovering parser keeps a repeated attribute and a reference to an undefined entity;
+    the part written back must parse strictly, or python-docx would refuse it again."""
+    from lxml import etree
+
+    from adaptline.extract.readers.package import recovered_note, with_damaged_xml_recovered
+
+    damaged = (
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+        b'<w:p w:rsidR="1" w:rsidR="2"><w:r><w:t>10 &micro;F cap</w:t></w:r></w:p><w:p><w:r><w:t>cut'
+    )
+    data = zip_with({"word/document.xml": damaged, "word/styles.xml": b"<w:styles/>", "customXml/item1.xml": b"<a/>"})
+    repaired, parts = with_damaged_xml_recovered(data)
+    assert parts == ["word/document.xml", "word/styles.xml"]  # the undeclared prefix is Word's own
+    document = etree.fromstring(zipfile.ZipFile(io.BytesIO(repaired)).read("word/document.xml"))
+    assert [t.text for t in document.iter("{*}t")] == ["10 F cap", "cut"]
+    assert zipfile.ZipFile(io.BytesIO(repaired)).read("customXml/item1.xml") == b"<a/>"  # well-formed: untouched
+    assert with_damaged_xml_recovered(zip_with({"word/document.xml": b"<a/>"}))[1] == []
+    # a relationships part cut inside its root tag has no relationships; a namespace name with a
+    # control character in it is the namespace it was meant to be
+    cut = zip_with({"word/_rels/document.xml.rels": b'<?xml version="1.0"?>\n<Relation'})
+    rels = zipfile.ZipFile(io.BytesIO(with_damaged_xml_recovered(cut)[0])).read("word/_rels/document.xml.rels")
+    assert etree.fromstring(rels).tag == "{http://schemas.openxmlformats.org/package/2006/relationships}Relationships"
+    namespace = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    bad_namespace = zip_with({"word/header1.xml": b'<w:hdr xmlns:w="' + namespace.replace(b"//", b"//\x01") + b'"/>'})
+    header = zipfile.ZipFile(io.BytesIO(with_damaged_xml_recovered(bad_namespace)[0])).read("word/header1.xml")
+    assert etree.fromstring(header).tag == "{" + namespace.decode() + "}hdr"
+    # a part name that is not one a package generates is not echoed into the report
+    note = recovered_note(["word/document.xml", "customXml/Jane Roe's notes.xml"])
+    assert note.startswith("word/document.xml and 1 more part(s) recovered") and "Jane" not in note
+
+
+@pytest.mark.parametrize(
+    ("name", "module", "function", "make"),
+    [
+        ("notes.docx", "docx", "_notes_text", make_docx),  # footnotes, endnotes, comments
+        ("comments.xlsx", "xlsx", "_comment_lines", make_xlsx),
+        ("shapes.xlsx", "xlsx", "_shape_lines", make_xlsx),
+        ("outline.pdf", "pdf", "_outline_entries", make_pdf),
+    ],
+)
+def test_running_out_of_memory_in_one_part_fails_the_document_as_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, module: str, function: str, make
+) -> None:
+    """A damaged part costs only that part, but memory running out is no damage: it must reach the
+    worker, which reports the memory limit and keeps the result out of the cache (a rerun with more
+    memory reads the file). The part handlers used to turn it into a note about a damaged part."""
+    import importlib
+
+    from adaptline.extract.worker import extract_document
+
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(importlib.import_module(f"adaptline.extract.readers.{module}"), function, out_of_memory)
+    (tmp_path / name).write_bytes(make())
+    result = extract_document(str(tmp_path / name), name.rsplit(".", 1)[1], ExtractParams(memory_limit_mb=512))
+    assert result == {"status": "failed", "reason": "memory limit exceeded (512 MB)", "transient": True}

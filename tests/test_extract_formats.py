@@ -1036,7 +1036,8 @@ def test_xlsx_threaded_comments_replace_their_legacy_copy() -> None:
 
 
 def test_xlsx_damaged_comments_part_costs_a_note_not_the_sheet() -> None:
-    data = _rewrite_members(_workbook_with_comments(), {"xl/comments/comment1.xml": b"<comments><oops"})
+    """A part with nothing to recover (damaged XML that is recovered: test_extract_bad_inputs.py)."""
+    data = _rewrite_members(_workbook_with_comments(), {"xl/comments/comment1.xml": b"not XML at all"})
     extraction = READERS["xlsx"].read(data, PARAMS)
     assert [c.location.part for c in extraction.chunks] == ["table", "table"]
     assert extraction.notes == ["sheet 1: cell comments could not be read (XMLSyntaxError)"]
@@ -1775,7 +1776,7 @@ def test_xlsx_text_boxes_are_a_record_per_sheet() -> None:
         ("Ripple", "Measured with a 20 MHz\nbandwidth limit.\nRev B board\nScope probe P2")
     ]
     assert extraction.notes == []
-    damaged = READERS["xlsx"].read(_rewrite_members(data, {"xl/drawings/drawing1.xml": b"<xdr:wsDr"}), PARAMS)
+    damaged = READERS["xlsx"].read(_rewrite_members(data, {"xl/drawings/drawing1.xml": b"not XML at all"}), PARAMS)
     assert [chunk.location.part for chunk in damaged.chunks] == ["table"]  # the sheet is still read
     assert damaged.notes == ["sheet 1: text boxes and charts could not be read (XMLSyntaxError)"]
 

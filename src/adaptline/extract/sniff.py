@@ -123,6 +123,12 @@ def _kind_from_content_types(data: bytes) -> str | None:
             content_types = archive.read(info)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, RuntimeError, NotImplementedError):
         return None
+    return main_content_type_kind(content_types)
+
+
+def main_content_type_kind(content_types: bytes) -> str | None:
+    """The office kind of the first main-part content type named in ``content_types`` (a whole
+    ``[Content_Types].xml`` or one content type), or None."""
     return next((kind for marker, kind in _MAIN_CONTENT_TYPES if marker in content_types), None)
 
 

@@ -32,7 +32,14 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from adaptline.extract.params import ExtractParams
-from adaptline.extract.readers.base import Chunk, ExtractError, Extraction, markdown_table, split_text
+from adaptline.extract.readers.base import (
+    WHOLE_DOCUMENT_ERRORS,
+    Chunk,
+    ExtractError,
+    Extraction,
+    markdown_table,
+    split_text,
+)
 from adaptline.extract.readers.charts import CHART_REFERENCES, CHART_RELATIONSHIP_ID, chart_lines, parse_chart
 from adaptline.extract.readers.diagrams import DIAGRAM_DATA_RELATIONSHIP_ID, DIAGRAM_REFERENCE, diagram_lines
 from adaptline.extract.readers.embedded import embedded_text
@@ -103,6 +110,8 @@ class DocxReader:
         for which, relationship in _NOTE_PARTS:
             try:
                 text = _notes_text(part, relationship)
+            except WHOLE_DOCUMENT_ERRORS:
+                raise
             except Exception as error:  # a damaged footnotes or comments part costs that part
                 text = ""
                 unread.append(f"{which} could not be read ({type(error).__name__})")
@@ -250,6 +259,8 @@ def _charts(paragraph: BaseOxmlElement, part: DocumentPart, unread: list[str]) -
             continue
         try:
             lines = chart_lines(parse_chart(part.related_parts[reference.get(CHART_RELATIONSHIP_ID)].blob))
+        except WHOLE_DOCUMENT_ERRORS:
+            raise
         except Exception as error:  # a damaged chart part costs that chart, not the document
             unread.append(f"a chart could not be read ({type(error).__name__})")
             continue
@@ -267,6 +278,8 @@ def _diagrams(paragraph: BaseOxmlElement, part: DocumentPart, unread: list[str])
             continue
         try:
             lines = diagram_lines(part.related_parts[reference.get(DIAGRAM_DATA_RELATIONSHIP_ID)].blob)
+        except WHOLE_DOCUMENT_ERRORS:
+            raise
         except Exception as error:  # a damaged diagram costs that graphic, not the document
             unread.append(f"a SmartArt graphic could not be read ({type(error).__name__})")
             continue
@@ -364,6 +377,8 @@ def _imported_blocks(
         from adaptline.extract.readers.imported import imported_text
 
         text = imported_text(content_type, target.blob)
+    except WHOLE_DOCUMENT_ERRORS:
+        raise
     except Exception as error:  # a damaged chunk costs that chunk, not the document
         unread.append(f"imported content (altChunk, {content_type}) not read ({type(error).__name__})")
         return []

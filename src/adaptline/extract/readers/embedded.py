@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from adaptline.extract.params import ExtractParams
-from adaptline.extract.readers.base import ExtractError
+from adaptline.extract.readers.base import WHOLE_DOCUMENT_ERRORS, ExtractError
 
 _READABLE = ("docx", "pptx", "xlsx")
 
@@ -39,6 +39,8 @@ def embedded_text(
         extraction = read_repairing(READERS[kind], kind, data, replace(params, read_embedded_documents=False))
     except ExtractError as error:
         return [], str(error)
+    except WHOLE_DOCUMENT_ERRORS:
+        raise
     except Exception as error:  # a damaged embedded package costs that object, not the document
         return [], f"unreadable ({type(error).__name__})"
     chunks = [chunk for chunk in extraction.chunks if chunk.location.part not in skip_parts]

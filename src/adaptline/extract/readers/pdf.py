@@ -121,6 +121,8 @@ def _outline_sections(reader: pypdf.PdfReader, notes: list[str]) -> list[tuple[s
     paths: list[tuple[str, ...]] = [() for _ in reader.pages]
     try:
         entries = sorted(_outline_entries(reader, reader.outline, 0), key=lambda entry: entry[0])
+    except WHOLE_DOCUMENT_ERRORS:
+        raise
     except Exception as error:  # a damaged outline costs the heading paths, not the document
         notes.append(f"bookmarks could not be read ({type(error).__name__})")
         return paths
@@ -176,6 +178,8 @@ def _annotation_lines(page: pypdf.PageObject, number: int, notes: list[str]) -> 
             if text:
                 lines.append(text)
         return lines
+    except WHOLE_DOCUMENT_ERRORS:
+        raise
     except Exception as error:  # a damaged annotation list costs the annotations, not the page
         notes.append(f"page {number}: annotations could not be read ({type(error).__name__})")
         return []
@@ -188,6 +192,8 @@ def _attachment_blocks(reader: pypdf.PdfReader, params: ExtractParams, notes: li
     be a person's name)."""
     try:
         attachments = reader.attachment_list
+    except WHOLE_DOCUMENT_ERRORS:
+        raise
     except Exception as error:  # a damaged names tree costs the attachments, not the document
         notes.append(f"embedded files could not be listed ({type(error).__name__})")
         return []
@@ -197,6 +203,8 @@ def _attachment_blocks(reader: pypdf.PdfReader, params: ExtractParams, notes: li
         extension = posixpath.splitext(attachment.name)[1].lower() or "no extension"
         try:
             text, why = embedded_text(attachment.content, attachment.name, params)
+        except WHOLE_DOCUMENT_ERRORS:
+            raise
         except Exception as error:  # a damaged file stream costs that attachment
             text, why = [], f"unreadable ({type(error).__name__})"
         blocks += text
@@ -212,6 +220,8 @@ def _form_lines(reader: pypdf.PdfReader, notes: list[str]) -> list[str]:
     empty fields are left out."""
     try:
         fields = reader.get_fields() or {}
+    except WHOLE_DOCUMENT_ERRORS:
+        raise
     except Exception as error:  # a damaged form tree costs the form, not the document
         notes.append(f"form fields could not be read ({type(error).__name__})")
         return []

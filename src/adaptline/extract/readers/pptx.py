@@ -99,12 +99,7 @@ class PptxReader:
         for number, slide in enumerate(presentation.slides, start=1):
             if slide._element.get("show") in ("0", "false"):
                 hidden.append(str(number))
-            try:
-                chunks += _slide_chunks(slide, number, layouts, footers, unread, params)
-            except WHOLE_DOCUMENT_ERRORS:
-                raise
-            except Exception as error:  # a damaged slide costs that slide, not the deck
-                unread.append(f"slide {number} could not be read ({type(error).__name__})")
+            chunks += _read_slide(slide, number, layouts, footers, unread, params)
         if footers:
             chunks.append(Chunk(Location(part="footer"), "\n".join(footers)))
         title = (presentation.core_properties.title or "").strip()
@@ -112,6 +107,59 @@ class PptxReader:
         if hidden:  # often a backup or an outdated slide: the user may want to know what was read
             notes.append(f"hidden slide(s) {', '.join(hidden)} read like the others")
         return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=notes)
+
+
+def _read_slide(
+    slide: Any,
+    number: int,
+    layouts: dict[int, dict[int, Position]],
+    footers: dict[str, None],
+    unread: list[str],
+    params: ExtractParams,
+) -> list[Chunk]:
+    """A slide's records. A damaged slide costs that slide, not the deck; and when the damage is
+    in some of its shapes (a slide cut short and recovered ends in a shape without the parts
+    python-pptx requires), it costs only those shapes."""
+    slide_unread: list[str] = []
+    try:
+        chunks = _slide_chunks(slide, number, layouts, footers, slide_unread, params)
+    except WHOLE_DOCUMENT_ERRORS:
+        raise
+    except Exception as error:
+        dropped = _drop_unreadable_shapes(slide.shapes)
+        slide_unread = []
+        try:
+            if not dropped:
+                raise
+            chunks = _slide_chunks(slide, number, layouts, footers, slide_unread, params)
+        except WHOLE_DOCUMENT_ERRORS:
+            raise
+        except Exception:
+            unread.append(f"slide {number} could not be read ({type(error).__name__})")
+            return []
+        slide_unread.insert(0, f"slide {number}: {dropped} damaged shape(s) left out")
+    unread += slide_unread
+    return chunks
+
+
+def _drop_unreadable_shapes(shapes: Any) -> int:
+    """Remove from the slide as loaded (never from the file) the shapes python-pptx cannot type,
+    place or read the text of; how many. Groups are searched too."""
+    dropped = 0
+    for shape in _member_shapes(shapes):
+        try:
+            if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+                dropped += _drop_unreadable_shapes(shape.shapes)
+            _placeholder_type(shape)
+            _position(shape, {})
+            if shape.has_text_frame:
+                _frame_text(shape.text_frame)
+        except WHOLE_DOCUMENT_ERRORS:
+            raise
+        except Exception:
+            shape._element.getparent().remove(shape._element)
+            dropped += 1
+    return dropped
 
 
 def _slide_chunks(
@@ -241,6 +289,8 @@ def _comment_lines(slide_part: Any, number: int, unread: list[str]) -> list[str]
             continue
         try:
             root = parse_xml(rel.target_part.blob)  # python-pptx's parser: no entities, no network
+        except WHOLE_DOCUMENT_ERRORS:
+            raise
         except Exception as error:  # a damaged comments part costs the comments, not the deck
             unread.append(f"slide {number}: comments could not be read ({type(error).__name__})")
             continue
@@ -352,6 +402,8 @@ def _shape_text(
                 return chart_lines(parse_chart(shape.part.related_part(chartex.get(CHART_RELATIONSHIP_ID)).blob))
             if shape.has_chart:
                 return chart_lines(shape.chart_part._element)
+        except WHOLE_DOCUMENT_ERRORS:
+            raise
         except Exception as error:  # a damaged chart or diagram part costs that graphic, not the deck
             unread.append(f"slide {slide}: a {what} could not be read ({type(error).__name__})")
         return []

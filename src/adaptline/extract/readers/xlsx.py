@@ -65,6 +65,25 @@ class XlsxReader:
     """Registered in ``READERS`` (readers/__init__.py), which holds its kind and version."""
 
     def read(self, data: bytes, params: ExtractParams) -> Extraction:
+        extraction, parts_failed = self._read(data, params)
+        if parts_failed:  # openpyxl parses sheets as it reads them: damaged XML shows here, not at open
+            from adaptline.extract.readers.package import recovered_note, with_damaged_xml_recovered
+
+            try:
+                recovered, damaged_parts = with_damaged_xml_recovered(data)
+                if damaged_parts:
+                    retried, _ = self._read(recovered, params)
+                    retried.notes.insert(0, recovered_note(damaged_parts))
+                    extraction = retried
+            except WHOLE_DOCUMENT_ERRORS:
+                raise
+            except Exception:  # the recovery failed: the first reading, with its notes, stands
+                pass
+        return extraction
+
+    def _read(self, data: bytes, params: ExtractParams) -> tuple[Extraction, bool]:
+        """The extraction, and whether a sheet's cells, comments or drawing could not be read."""
+        parts_failed = False
         data, strict = as_transitional(data)
         notes: list[str] = [STRICT_NOTE] if strict else []
         workbook = _load_workbook(data, notes)
@@ -85,18 +104,25 @@ class XlsxReader:
                     raise
                 except Exception as error:  # a damaged sheet costs its cells, not the workbook
                     raw = b""
+                    parts_failed = True
                     notes.append(f"sheet {number}: its cells could not be read ({type(error).__name__})")
                 try:
                     comments = _comment_lines(workbook._archive, getattr(sheet, "_worksheet_path", ""))
+                except WHOLE_DOCUMENT_ERRORS:
+                    raise
                 except Exception as error:  # a damaged comments part costs the comments, not the sheet
                     comments = []
+                    parts_failed = True
                     notes.append(f"sheet {number}: cell comments could not be read ({type(error).__name__})")
                 for piece in split_text("\n".join(comments), params.max_chunk_chars):
                     chunks.append(Chunk(Location(part="comments", sheet=sheet.title), piece))
                 try:
                     shapes = _shape_lines(workbook._archive, getattr(sheet, "_worksheet_path", ""))
+                except WHOLE_DOCUMENT_ERRORS:
+                    raise
                 except Exception as error:  # a damaged drawing costs its text boxes and charts, not the sheet
                     shapes = []
+                    parts_failed = True
                     notes.append(f"sheet {number}: text boxes and charts could not be read ({type(error).__name__})")
                 for piece in split_text("\n".join(shapes), params.max_chunk_chars):
                     chunks.append(Chunk(Location(part="shapes", sheet=sheet.title), piece))
@@ -109,7 +135,7 @@ class XlsxReader:
             title = (workbook.properties.title or "").strip()
         finally:
             workbook.close()
-        return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=notes)
+        return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=notes), parts_failed
 
 
 def _load_workbook(data: bytes, notes: list[str]) -> Any:
@@ -119,6 +145,8 @@ def _load_workbook(data: bytes, notes: list[str]) -> Any:
     still cannot read is replaced by a plain one, and a note says what that costs."""
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except WHOLE_DOCUMENT_ERRORS:
+        raise
     except Exception as error:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if _STYLES not in archive.NameToInfo:
@@ -132,6 +160,8 @@ def _load_workbook(data: bytes, notes: list[str]) -> Any:
                 workbook = openpyxl.load_workbook(
                     io.BytesIO(_with_member(data, _STYLES, stylesheet)), read_only=True, data_only=True
                 )
+            except WHOLE_DOCUMENT_ERRORS:
+                raise
             except Exception:
                 continue
             notes.append(note or "empty fill styles mended (openpyxl rejects them; Excel does not)")
