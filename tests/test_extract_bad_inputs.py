@@ -523,3 +523,24 @@ def test_running_out_of_memory_in_one_part_fails_the_document_as_memory(
     (tmp_path / name).write_bytes(make())
     result = extract_document(str(tmp_path / name), name.rsplit(".", 1)[1], ExtractParams(memory_limit_mb=512))
     assert result == {"status": "failed", "reason": "memory limit exceeded (512 MB)", "transient": True}
+
+
+def test_header_reference_to_a_missing_relationship_costs_the_header_not_the_document(tmp_path: Path) -> None:
+    """A section that names its header by a relationship the file lacks (a generator that dropped
+    the part and its relationship but not the reference): Word shows no header; python-docx
+    raises ``KeyError: 'rId9'`` when the header is read, which failed the whole document."""
+    source = make_docx()
+    rels = zipfile.ZipFile(io.BytesIO(source)).read("word/_rels/document.xml.rels")
+    from lxml import etree
+
+    root = etree.fromstring(rels)
+    for relationship in list(root):
+        if relationship.get("Type", "").endswith("/header"):
+            root.remove(relationship)
+    data = replace_member(source, "word/_rels/document.xml.rels", etree.tostring(root))
+    entries, _ = extract(tmp_path, {"report.docx": data})
+    assert entries["report.docx"]["status"] == "extracted"
+    assert entries["report.docx"]["reason"] == "section 1: a header could not be read (KeyError)"
+    texts = [record.text for record in read_records(tmp_path / "records.jsonl")]
+    assert any("This review covers the 3V3 buck converter." in text for text in texts)
+    assert any("Printed copies are uncontrolled" in text for text in texts)  # the footer is still read

@@ -102,7 +102,7 @@ class DocxReader:
         document = part.document
         unread: list[str] = []  # report notes: charts and embedded objects that could not be read
         _merge_imported_content(part, params, unread)
-        chunks = [Chunk(Location(part="header"), text) for text in _running_texts(document, "header")]
+        chunks = [Chunk(Location(part="header"), text) for text in _running_texts(document, "header", unread)]
         embedded: dict[BaseOxmlElement, str] = {}  # embedded objects met in body paragraphs -> why not read
         for section in _sections(document, params, unread, embedded):
             for piece in split_text("\n\n".join(section.blocks), params.max_chunk_chars):
@@ -117,7 +117,7 @@ class DocxReader:
                 unread.append(f"{which} could not be read ({type(error).__name__})")
             for piece in split_text(text, params.max_chunk_chars):
                 chunks.append(Chunk(Location(part=which), piece))
-        chunks += [Chunk(Location(part="footer"), text) for text in _running_texts(document, "footer")]
+        chunks += [Chunk(Location(part="footer"), text) for text in _running_texts(document, "footer", unread)]
         unread += _unread_objects(document, embedded)
         title = (document.core_properties.title or "").strip()
         notes = [STRICT_NOTE, *unread] if strict else unread
@@ -524,15 +524,25 @@ def _running_lines(container: BaseOxmlElement, part: object) -> list[str]:
     return lines
 
 
-def _running_texts(document: Document, which: str) -> list[str]:
-    """Distinct non-empty header or footer texts over all sections (first-page/even variants too)."""
+def _running_texts(document: Document, which: str, unread: list[str]) -> list[str]:
+    """Distinct non-empty header or footer texts over all sections (first-page/even variants too).
+    One that cannot be read (a reference to a relationship the file lacks: python-docx raises
+    ``KeyError: 'rId9'``, where Word shows no header) costs that header, with a note."""
     texts: list[str] = []
-    for section in document.sections:
+    for number, section in enumerate(document.sections, start=1):
         for attribute in (which, f"first_page_{which}", f"even_page_{which}"):
-            part = getattr(section, attribute)
-            if part.is_linked_to_previous and attribute != which:
+            try:
+                part = getattr(section, attribute)
+                if part.is_linked_to_previous and attribute != which:
+                    continue
+                text = "\n".join(line for line in _running_lines(part._element, part) if line)
+            except WHOLE_DOCUMENT_ERRORS:
+                raise
+            except Exception as error:
+                unread.append(
+                    f"section {number}: a {attribute.replace('_', ' ')} could not be read ({type(error).__name__})"
+                )
                 continue
-            text = "\n".join(line for line in _running_lines(part._element, part) if line)
             if text and text not in texts:
                 texts.append(text)
     return texts
