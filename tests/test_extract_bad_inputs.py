@@ -544,3 +544,35 @@ def test_header_reference_to_a_missing_relationship_costs_the_header_not_the_doc
     texts = [record.text for record in read_records(tmp_path / "records.jsonl")]
     assert any("This review covers the 3V3 buck converter." in text for text in texts)
     assert any("Printed copies are uncontrolled" in text for text in texts)  # the footer is still read
+
+
+def test_pdf_cut_short_is_read_from_the_objects_still_there(tmp_path: Path) -> None:
+    """A PDF cut short (an aborted download or copy) has lost its cross-reference table at the
+    end: pypdf and MarkItDown read nothing ("Stream has ended unexpectedly"). The pages whose
+    content is still in the file are now read, with a note; a file with no page left fails."""
+    full = make_pdf(pages=3)
+    third_page_content = full.index(b"11 0 obj")  # reportlab stores the content streams last, in page order
+    page_tree = full.index(b"8 0 obj")
+    files = {
+        "cut.pdf": full[:third_page_content],
+        # the page tree damaged as well: the pages are found among the objects
+        "no_tree.pdf": full[:page_tree] + b"8 0 ojb" + full[page_tree + 7 : third_page_content],
+        "nothing_left.pdf": full[:page_tree],  # no page content at all
+        "full.pdf": full,
+    }
+    entries, _ = extract(tmp_path, files)
+    note = "damaged pdf (cut short?): read from its objects, text of lost pages missing"
+    assert entries["cut.pdf"]["reason"] == note
+    assert entries["no_tree.pdf"]["reason"] == f"{note}; its page tree is gone too: 3 page(s) found, in the order stored"
+    assert entries["nothing_left.pdf"]["status"] == "failed"
+    assert entries["nothing_left.pdf"]["reason"] == (
+        "corrupt or unreadable pdf file (damaged, cut short?: no page's text could be recovered)"
+    )
+    pages: dict[str, dict[int, str]] = {}
+    for record in read_records(tmp_path / "records.jsonl"):
+        if record.location.part == "body":
+            pages.setdefault(record.source_path, {})[record.location.page] = record.text
+    assert sorted(pages["cut.pdf"]) == sorted(pages["no_tree.pdf"]) == [1, 2]  # page 3's content is gone
+    for number in (1, 2):
+        body = pages["full.pdf"][number].split("\n", 1)[1]  # past the context header
+        assert body in pages["cut.pdf"][number] and body in pages["no_tree.pdf"][number]

@@ -19,6 +19,7 @@ import posixpath
 import re
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError
@@ -42,6 +43,10 @@ _PAGES_LISTED = 10  # page numbers named in a note, before "…"
 # new page begins (Word's default margin is 1 inch, 8.5 % of an A4 page).
 _SECTION_STARTS_AT_TOP = 0.15
 
+_REBUILD_TRAILER = b"\nstartxref\n0\n%%EOF\n"
+_DAMAGED_NOTE = "damaged pdf (cut short?): read from its objects, text of lost pages missing"
+_NOTHING_RECOVERED = "no page's text could be recovered"
+
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # malformed files are reported by us, once
 
 
@@ -49,8 +54,8 @@ class PdfReader:
     """Registered in ``READERS`` (readers/__init__.py), which holds its kind and version."""
 
     def read(self, data: bytes, params: ExtractParams) -> Extraction:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        notes = []
+        reader, page_objects, scanned, notes = _open(data)
+        recovered = bool(notes)  # the file was damaged, and read from the objects still in it
         if reader.is_encrypted:
             try:
                 if not reader.decrypt(""):
@@ -60,7 +65,7 @@ class PdfReader:
             notes.append("encrypted pdf opened with the empty password")
         try:
             failed: list[int] = []  # pages whose content could not be read
-            pages = [_page_lines(page, number, notes, failed) for number, page in enumerate(reader.pages, start=1)]
+            pages = [_page_lines(page, number, notes, failed) for number, page in enumerate(page_objects, start=1)]
         except FileNotDecryptedError:
             raise ExtractError("encrypted pdf (a password is required)") from None
         needed = max(2, min(params.pdf_repeat_pages, math.ceil(params.pdf_repeat_fraction * len(pages))))
@@ -69,7 +74,8 @@ class PdfReader:
         chunks = []
         if headers:
             chunks.append(Chunk(Location(part="header"), "\n".join(headers.values())))
-        sections = _outline_sections(reader, notes)
+        # scanned: the catalog is gone, and with it the outline, the form and the attachments
+        sections = [()] * len(pages) if scanned else _outline_sections(reader, notes)
         for number, lines in enumerate(pages, start=1):
             page_number = None if offset is None else number + offset
             body = _strip_edges(lines, set(headers) | set(footers), page_number, params.pdf_edge_lines)
@@ -79,21 +85,104 @@ class PdfReader:
                 chunks.append(Chunk(location, piece))
         if footers:
             chunks.append(Chunk(Location(part="footer"), "\n".join(footers.values())))
-        for number, page in enumerate(reader.pages, start=1):
+        for number, page in enumerate(page_objects, start=1):
             for piece in split_text("\n".join(_annotation_lines(page, number, notes)), params.max_chunk_chars):
                 chunks.append(Chunk(Location(part="annotations", page=number), piece))
-        form = _form_lines(reader, notes)
+        form = [] if scanned else _form_lines(reader, notes)
         if form:
             chunks.append(Chunk(Location(part="form"), "\n".join(form)))
-        for piece in split_text("\n\n".join(_attachment_blocks(reader, params, notes)), params.max_chunk_chars):
+        attachments = [] if scanned else _attachment_blocks(reader, params, notes)
+        for piece in split_text("\n\n".join(attachments), params.max_chunk_chars):
             chunks.append(Chunk(Location(part="attachments"), piece))
-        if reader.pages and not failed and not any(chunk.location.part == "body" for chunk in chunks):
+        if recovered and not any(chunk.location.part == "body" for chunk in chunks):
+            raise ExtractError(f"corrupt or unreadable pdf file (damaged, cut short?: {_NOTHING_RECOVERED})")
+        # (in a damaged file, pages without text lost it with the damage: no guess about scans)
+        blank = [number for number, lines in enumerate(pages, start=1) if not lines and number not in failed]
+        if not recovered and page_objects and not failed and not any(c.location.part == "body" for c in chunks):
             notes.append("no text layer (scanned pdf?)")
-        elif blank := [number for number, lines in enumerate(pages, start=1) if not lines and number not in failed]:
+        elif not recovered and blank:
             shown = ", ".join(map(str, blank[:_PAGES_LISTED])) + (", …" if len(blank) > _PAGES_LISTED else "")
             notes.append(f"{len(blank)} of {len(pages)} pages without a text layer (scanned?): {shown}")
-        title = str((reader.metadata or {}).get("/Title") or "").strip()
+        title = "" if scanned else str((reader.metadata or {}).get("/Title") or "").strip()
         return Extraction(chunks=chunks, meta={"title": title} if title else {}, notes=notes)
+
+
+def _open(data: bytes) -> tuple[pypdf.PdfReader, list[pypdf.PageObject], bool, list[str]]:
+    """The reader, its pages, whether they were found by scanning the file's objects, and notes
+    on how they were found. A file cut short (an aborted download or copy) has lost its
+    cross-reference table, and often the page tree stored after the pages: pypdf and MarkItDown's
+    pdfminer then read nothing ("Stream has ended unexpectedly"). Such a file is read again with
+    the table rebuilt from the objects still there, and, if the page tree is gone too, with every
+    page object found, in the order they are stored."""
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if not reader.is_encrypted:  # (an encrypted one is opened with its password first)
+            len(reader.pages)  # the page tree is read on first use: damage to it shows here
+        return reader, reader.pages, False, []  # type: ignore[return-value]  (a sequence of pages)
+    except WHOLE_DOCUMENT_ERRORS:
+        raise
+    except Exception:
+        recovered = _recovered(data)
+        if recovered is None:  # nothing to recover: the parser's error on the file as it is
+            raise
+        return recovered
+
+
+def _recovered(data: bytes) -> tuple[pypdf.PdfReader, list[pypdf.PageObject], bool, list[str]] | None:
+    """``_open``'s second try, or None when it finds no page."""
+    from pypdf.generic import NameObject
+
+    try:
+        # a startxref pointing nowhere makes pypdf rebuild the table by scanning for objects
+        reader = pypdf.PdfReader(io.BytesIO(data + _REBUILD_TRAILER), strict=False)
+        if reader.is_encrypted:  # its keys may be among what was lost: not guessed at
+            return None
+    except WHOLE_DOCUMENT_ERRORS:
+        raise
+    except Exception:
+        return None
+    objects = _objects(reader)
+    if "/Root" not in reader.trailer:  # the trailer was cut off: the catalog is found by its type
+        catalog = next((reference for reference, found in objects if found.get("/Type") == "/Catalog"), None)
+        if catalog is not None:
+            reader.trailer[NameObject("/Root")] = catalog
+    try:
+        if len(reader.pages):
+            return reader, reader.pages, False, [_DAMAGED_NOTE]  # type: ignore[return-value]
+    except WHOLE_DOCUMENT_ERRORS:
+        raise
+    except Exception:  # the catalog or the page tree is gone
+        pass
+    pages = []
+    for reference, found in objects:
+        if found.get("/Type") == "/Page":
+            page = pypdf.PageObject(reader, reference)
+            page.update(found)
+            pages.append(page)
+    if not pages:
+        return None
+    note = f"{_DAMAGED_NOTE}; its page tree is gone too: {len(pages)} page(s) found, in the order stored"
+    return reader, pages, True, [note]
+
+
+def _objects(reader: pypdf.PdfReader) -> list[tuple[Any, dict]]:
+    """Every dictionary object the (rebuilt) cross-reference table finds, with its reference, in
+    the order of object numbers."""
+    from pypdf.generic import IndirectObject
+
+    objects = []
+    for generation, numbers in sorted(reader.xref.items()):
+        for number in sorted(numbers):
+            reference = IndirectObject(number, generation, reader)
+            try:
+                found = reference.get_object()
+            except WHOLE_DOCUMENT_ERRORS:
+                raise
+            except Exception:  # a damaged object
+                continue
+            if isinstance(found, dict):
+                objects.append((reference, found))
+    return objects
 
 
 def _page_lines(page: pypdf.PageObject, number: int, notes: list[str], failed: list[int]) -> list[str]:
