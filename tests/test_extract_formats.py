@@ -1706,6 +1706,32 @@ def test_pdf_pages_carry_the_bookmark_path_open_at_their_top() -> None:
     ]
 
 
+def test_pdf_page_with_a_damaged_size_keeps_its_bookmarks_and_the_document() -> None:
+    """Placing a bookmark at a page's top needs the page's size; a page whose ``/MediaBox`` is
+    damaged failed the whole document ("Expected four values for /MediaBox, got 3")."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    _, height = A4
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    for title, line in (("1 Scope", "This spec covers the 24 V supply."), ("2 Electrical", "Input range 18 to 32 V.")):
+        pdf.drawString(72, height - 100, line)
+        pdf.bookmarkPage(title, fit="XYZ", top=height - 90)
+        pdf.addOutlineEntry(title, title, level=0)
+        pdf.showPage()
+    pdf.save()
+    box = b"/MediaBox [ 0 0 595.2756 841.8898 ]"
+    data = buffer.getvalue()
+    second = data.index(box, data.index(box) + 1)
+    damaged = data[:second] + box.replace(b" 841.8898", b" " * 9) + data[second + len(box) :]  # offsets kept
+    chunks = READERS["pdf"].read(damaged, PARAMS).chunks
+    assert [(chunk.location.page, chunk.location.heading_path) for chunk in chunks] == [
+        (1, ("1 Scope",)),
+        (2, ("2 Electrical",)),  # its size unknown, the whole page counts as its top
+    ]
+
+
 def test_xlsx_text_boxes_are_a_record_per_sheet() -> None:
     """Notes an engineer puts in a text box beside a table: openpyxl reads no shapes."""
     import openpyxl

@@ -218,7 +218,7 @@ def _outline_sections(reader: pypdf.PdfReader, notes: list[str]) -> list[tuple[s
     open_sections: list[tuple[int, str]] = []  # (depth, title), outermost first
     position = 0
     for index, page in enumerate(reader.pages):
-        threshold = float(page.mediabox.top) - _SECTION_STARTS_AT_TOP * float(page.mediabox.height)
+        threshold = _top_part_starts(page)
         depth_at_top = -1  # depth of the last bookmark taken at this page's top
         while position < len(entries):
             (entry_page, from_top), depth, title = entries[position]
@@ -232,6 +232,18 @@ def _outline_sections(reader: pypdf.PdfReader, notes: list[str]) -> list[tuple[s
             position += 1
         paths[index] = tuple(title for _, title in open_sections)
     return paths
+
+
+def _top_part_starts(page: pypdf.PageObject) -> float:
+    """The height on ``page`` below which a bookmark is no longer in the page's top part; for a
+    page whose size cannot be read (a damaged ``/MediaBox``), -inf: all of it counts as the top."""
+    try:
+        box = page.mediabox
+        return float(box.top) - _SECTION_STARTS_AT_TOP * float(box.height)
+    except WHOLE_DOCUMENT_ERRORS:
+        raise
+    except Exception:
+        return -math.inf
 
 
 def _outline_entries(reader: pypdf.PdfReader, items: list, depth: int) -> Iterator[tuple[tuple[int, float], int, str]]:
