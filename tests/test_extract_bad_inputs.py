@@ -434,6 +434,8 @@ def test_damaged_xml_parts_are_recovered_not_the_document_lost(tmp_path: Path) -
         "results.xlsx": _cut_member(make_xlsx(), "xl/worksheets/sheet2.xml", b"</sheetData>"),
         # the package's own relationships cut before the first: the one to the document is put back
         "package.docx": _cut_member(make_docx(), "_rels/.rels", b"<Relationship "),
+        # the core properties (author, title) cut inside the root tag: the document has none
+        "properties.pptx": _cut_member(make_pptx(), "docProps/core.xml", b"xmlns:cp="),
     }
     entries, report = extract(tmp_path, files)
     plain, _ = extract(tmp_path / "plain", {"d.docx": make_docx(), "d.pptx": make_pptx(), "d.xlsx": make_xlsx()})
@@ -446,6 +448,8 @@ def test_damaged_xml_parts_are_recovered_not_the_document_lost(tmp_path: Path) -
     assert entries["results.xlsx"]["reason"].startswith("xl/worksheets/sheet2.xml recovered")
     assert entries["package.docx"]["reason"].startswith("_rels/.rels recovered")
     assert entries["package.docx"]["n_records"] == plain["d.docx"]["n_records"]
+    assert entries["properties.pptx"]["reason"].startswith("docProps/core.xml recovered")
+    assert entries["properties.pptx"]["n_records"] == plain["d.pptx"]["n_records"]
     assert entries["cut.pptx"]["reason"] == (
         "ppt/slides/slide1.xml recovered as far as it could be read (damaged XML): text there may be missing; "
         "slide 1: 1 damaged shape(s) left out"
@@ -492,6 +496,10 @@ def test_recovered_xml_is_well_formed_and_keeps_nothing_a_strict_parser_refuses(
     bad_namespace = zip_with({"word/header1.xml": b'<w:hdr xmlns:w="' + namespace.replace(b"//", b"//\x01") + b'"/>'})
     header = zipfile.ZipFile(io.BytesIO(with_damaged_xml_recovered(bad_namespace)[0])).read("word/header1.xml")
     assert etree.fromstring(header).tag == "{" + namespace.decode() + "}hdr"
+    # the document properties cut inside the XML declaration: none, as in a file without them
+    properties = zip_with({"docProps/core.xml": b'<?xml version="1.0" encod'})
+    core = zipfile.ZipFile(io.BytesIO(with_damaged_xml_recovered(properties)[0])).read("docProps/core.xml")
+    assert etree.fromstring(core).tag.endswith("}coreProperties") and len(etree.fromstring(core)) == 0
     # a part name that is not one a package generates is not echoed into the report
     note = recovered_note(["word/document.xml", "customXml/Jane Roe's notes.xml"])
     assert note.startswith("word/document.xml and 1 more part(s) recovered") and "Jane" not in note

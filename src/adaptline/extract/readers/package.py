@@ -47,6 +47,20 @@ _OFFICE_PREFIXES = {  # the prefixes Word, PowerPoint and Excel declare, always 
     "w14": "http://schemas.microsoft.com/office/word/2010/wordml",
     "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
     "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcmitype": "http://purl.org/dc/dcmitype/",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+    "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+}
+_CORE_PROPERTIES = "docProps/core.xml"
+_APP_PROPERTIES = "docProps/app.xml"
+_APP_PROPERTIES_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+# Parts a document reads fine without: cut where nothing of them is left, they are written empty.
+_EMPTY_ROOTS = {
+    _CORE_PROPERTIES: ("{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}coreProperties", "cp"),
+    _APP_PROPERTIES: (f"{{{_APP_PROPERTIES_NAMESPACE}}}Properties", None),
 }
 _RELATIONSHIPS_NAMESPACE = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CONTENT_TYPES_NAMESPACE = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -68,8 +82,9 @@ def with_damaged_xml_recovered(data: bytes) -> tuple[bytes, list[str]]:
     """The package with each XML part that is not well-formed replaced by what lxml's recovering
     parser reads of it, and the names of those parts ([]: ``data`` as it is). A part with nothing
     readable, or whose root cannot be named, is left as it was, but for a relationships part,
-    which then has none. The copy keeps the hardening of every other parse (no entities, no
-    network, no huge trees); a DTD never gets this far (``safety.check_zip``)."""
+    which then has none, and the document properties, which are then empty. The copy keeps the
+    hardening of every other parse (no entities, no network, no huge trees); a DTD never gets
+    this far (``safety.check_zip``)."""
     import zipfile
 
     from lxml import etree
@@ -95,6 +110,9 @@ def with_damaged_xml_recovered(data: bytes) -> tuple[bytes, list[str]]:
         copy = _well_formed_copy(root, default) if root is not None else None
         if name.lower().endswith(".rels") and (copy is None or copy.tag != _RELATIONSHIPS):  # cut in its root tag
             copy = etree.Element(_RELATIONSHIPS, nsmap={None: _RELATIONSHIPS_NAMESPACE})
+        elif name in _EMPTY_ROOTS and (copy is None or copy.tag != _EMPTY_ROOTS[name][0]):
+            tag, prefix = _EMPTY_ROOTS[name]
+            copy = etree.Element(tag, nsmap={prefix: tag[1:].split("}")[0]})
         if name == _PACKAGE_RELATIONSHIPS and _CONTENT_TYPES in archive.NameToInfo:
             _restore_main_relationship(copy, rewritten.get(_CONTENT_TYPES) or archive.read(_CONTENT_TYPES))
         if copy is not None:
@@ -131,6 +149,8 @@ def _default_namespace(part_name: str) -> str | None:
         return _RELATIONSHIPS_NAMESPACE
     if part_name == _CONTENT_TYPES:
         return _CONTENT_TYPES_NAMESPACE
+    if part_name == _APP_PROPERTIES:
+        return _APP_PROPERTIES_NAMESPACE
     return _SPREADSHEET_NAMESPACE if part_name.startswith("xl/") else None
 
 
