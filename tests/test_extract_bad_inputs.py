@@ -585,3 +585,18 @@ def test_pdf_cut_short_is_read_from_the_objects_still_there(tmp_path: Path) -> N
     for number in (1, 2):
         body = pages["full.pdf"][number].split("\n", 1)[1]  # past the context header
         assert body in pages["cut.pdf"][number] and body in pages["no_tree.pdf"][number]
+
+
+def test_parser_log_lines_are_report_notes_without_their_text(tmp_path: Path, capfd: pytest.CaptureFixture) -> None:
+    """pypdf logs at ERROR level a font encoding it does not know, naming it as the file does.
+    With no handler set, Python printed that line to the stage's stderr, where a name from the
+    document does not belong. It is now a note on the document's report entry, text withheld."""
+    data = make_pdf()
+    assert b"/Encoding /WinAnsiEncoding" in data
+    data = data.replace(b"/Encoding /WinAnsiEncoding", b"/Encoding /JaneRoeEncoding")  # same length: offsets kept
+    entries, report = extract(tmp_path, {"spec.pdf": data})
+    assert entries["spec.pdf"]["status"] == "extracted"
+    assert entries["spec.pdf"]["reason"].startswith("parser log: ERROR from pypdf._cmap (")
+    assert entries["spec.pdf"]["reason"].endswith("text withheld: it can quote the document)")
+    assert "JaneRoe" not in json.dumps(report)
+    assert "JaneRoe" not in "".join(capfd.readouterr())

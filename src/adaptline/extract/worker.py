@@ -14,6 +14,7 @@ import itertools
 import os
 import re
 import resource
+import sys
 import time
 import warnings
 from collections.abc import Iterable, Iterator
@@ -61,7 +62,7 @@ def extract_document(path: str, kind: str, params: ExtractParams, sha256: str | 
             from adaptline.extract.safety import check_zip  # zipfile and friends: ~5 ms, workers only
 
             check_zip(data, kind, params)
-        with warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught, _LibraryLogs() as logged:
             warnings.simplefilter("always")  # every document's own, not once per worker
             extraction = read_repairing(reader, kind, data, params)
     except ExtractError as error:
@@ -76,8 +77,57 @@ def extract_document(path: str, kind: str, params: ExtractParams, sha256: str | 
         "status": "extracted",
         "chunks": [chunk.to_dict() for chunk in extraction.chunks],
         "meta": extraction.meta,
-        "notes": [*extraction.notes, *_warning_notes(caught)],
+        "notes": [*extraction.notes, *_warning_notes(caught), *_counted_notes("parser log", logged.places)],
     }
+
+
+class _LibraryLogs:
+    """The log records (warning and above) parser libraries emit while one document is read:
+    where each came from, for report notes, and never their text. pypdf logs at ERROR level
+    things like a font encoding it does not know; with no handler configured, Python printed
+    such lines to the stage's stderr, and a log line may quote the document. adaptline's own
+    logger does not propagate here. Only installed when ``logging`` is loaded: a library that
+    has not imported it cannot log, and the .docx path never loads it."""
+
+    def __enter__(self) -> _LibraryLogs:
+        self.places: list[str] = []
+        self._handler = None
+        if "logging" in sys.modules:
+            import logging
+
+            places = self.places
+
+            class Recorder(logging.Handler):
+                def emit(self, record: logging.LogRecord) -> None:
+                    places.append(f"{record.levelname} from {record.name}")  # the logger: pypdf's log via a helper
+
+            self._handler = Recorder(logging.WARNING)
+            logging.getLogger().addHandler(self._handler)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._handler is not None:
+            import logging
+
+            logging.getLogger().removeHandler(self._handler)
+
+
+def _library_place(filename: str, lineno: int) -> str:
+    """``package/module.py:line`` of a library's source file (the file name alone elsewhere)."""
+    parts = Path(filename).parts
+    where = "/".join(parts[parts.index("site-packages") + 1 :] if "site-packages" in parts else parts[-1:])
+    return f"{where}:{lineno}"
+
+
+def _counted_notes(what: str, places: list[str]) -> list[str]:
+    """One note per place, with how many times: ``what: place (N times, text withheld...)``."""
+    counts: dict[str, int] = {}
+    for place in places:
+        counts[place] = counts.get(place, 0) + 1
+    return [
+        f"{what}: {place} ({f'{count} times, ' if count > 1 else ''}text withheld: it can quote the document)"
+        for place, count in counts.items()
+    ]
 
 
 def _warning_notes(caught: list[warnings.WarningMessage]) -> list[str]:
@@ -89,16 +139,8 @@ def _warning_notes(caught: list[warnings.WarningMessage]) -> list[str]:
     it drops, and a property can be named after a person), and personal data must not reach the
     report.
     """
-    counts: dict[str, int] = {}
-    for warning in caught:
-        parts = Path(warning.filename).parts
-        where = "/".join(parts[parts.index("site-packages") + 1 :] if "site-packages" in parts else parts[-1:])
-        key = f"{warning.category.__name__} from {where}:{warning.lineno}"
-        counts[key] = counts.get(key, 0) + 1
-    return [
-        f"parser warning: {key} ({f'{count} times, ' if count > 1 else ''}text withheld: it can quote the document)"
-        for key, count in counts.items()
-    ]
+    places = [f"{w.category.__name__} from {_library_place(w.filename, w.lineno)}" for w in caught]
+    return _counted_notes("parser warning", places)
 
 
 def _describe(error: BaseException) -> str:
