@@ -434,6 +434,11 @@ def test_damaged_xml_parts_are_recovered_not_the_document_lost(tmp_path: Path) -
         "results.xlsx": _cut_member(make_xlsx(), "xl/worksheets/sheet2.xml", b"</sheetData>"),
         # the package's own relationships cut before the first: the one to the document is put back
         "package.docx": _cut_member(make_docx(), "_rels/.rels", b"<Relationship "),
+        # the list of content types cut before its first Override: each part is typed again from
+        # the relationship that points to it (a header is a header)
+        "types.docx": _cut_member(make_docx(), "[Content_Types].xml", b"<Override "),
+        "types.pptx": _cut_member(make_pptx(), "[Content_Types].xml", b"<Override "),
+        "types.xlsx": _cut_member(make_xlsx(), "[Content_Types].xml", b"<Override "),
         # the core properties (author, title) cut inside the root tag: the document has none
         "properties.pptx": _cut_member(make_pptx(), "docProps/core.xml", b"xmlns:cp="),
     }
@@ -449,6 +454,9 @@ def test_damaged_xml_parts_are_recovered_not_the_document_lost(tmp_path: Path) -
     assert entries["package.docx"]["reason"].startswith("_rels/.rels recovered")
     assert entries["package.docx"]["n_records"] == plain["d.docx"]["n_records"]
     assert entries["properties.pptx"]["reason"].startswith("docProps/core.xml recovered")
+    for kind in ("docx", "pptx", "xlsx"):
+        assert entries[f"types.{kind}"]["reason"].startswith("[Content_Types].xml recovered"), kind
+        assert entries[f"types.{kind}"]["n_records"] == plain[f"d.{kind}"]["n_records"], kind
     assert entries["properties.pptx"]["n_records"] == plain["d.pptx"]["n_records"]
     assert entries["cut.pptx"]["reason"] == (
         "ppt/slides/slide1.xml recovered as far as it could be read (damaged XML): text there may be missing; "

@@ -49,7 +49,7 @@ class LazyReader:
 # sniff.py: embedded documents are sniffed before their reader is chosen.
 _SHARED_SOURCES = (
     *("readers/base.py", "readers/charts.py", "readers/diagrams.py", "readers/embedded.py", "readers/imported.py"),
-    *("readers/omml.py", "readers/package.py", "readers/strict.py", "readers/symbols.py"),
+    *("readers/content_types.py", "readers/omml.py", "readers/package.py", "readers/strict.py", "readers/symbols.py"),
     *("safety.py", "sniff.py", "worker.py", "params.py"),
 )
 

@@ -119,6 +119,13 @@ def with_damaged_xml_recovered(data: bytes) -> tuple[bytes, list[str]]:
             rewritten[name] = etree.tostring(copy, xml_declaration=True, encoding="UTF-8", standalone=True)
     if not rewritten:
         return data, []
+    if _CONTENT_TYPES in rewritten:  # what the cut took from the list of types is typed again
+        from adaptline.extract.readers.content_types import completed_content_types
+
+        types = etree.fromstring(rewritten[_CONTENT_TYPES])
+        members = archive.namelist()
+        completed_content_types(types, members, lambda name: rewritten.get(name) or archive.read(name))
+        rewritten[_CONTENT_TYPES] = etree.tostring(types, xml_declaration=True, encoding="UTF-8", standalone=True)
     return rewritten_package(archive, lambda name, content: rewritten.get(name, content)), sorted(rewritten)
 
 
@@ -272,10 +279,10 @@ def _missing(folder: str, target: str, members: set[str]) -> bool:
     """Whether no archive member is the one ``target`` names (as written, or percent-decoded)."""
     from urllib.parse import unquote
 
-    return not {_member(folder, target), _member(folder, unquote(target))} & members
+    return not {target_member(folder, target), target_member(folder, unquote(target))} & members
 
 
-def _member(folder: str, target: str) -> str:
+def target_member(folder: str, target: str) -> str:
     """The archive member a relationship target names, relative to the source part's folder."""
     target = target.split("#", 1)[0]
     if target.startswith("/"):
