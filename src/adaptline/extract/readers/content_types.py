@@ -66,9 +66,9 @@ def completed_content_types(types: object, members: list[str], read: Callable[[s
     longer types; ``read(name)`` gives a member's bytes (its recovered ones, if damaged)."""
     from lxml import etree
 
-    from adaptline.extract.readers.package import target_member
+    from adaptline.extract.readers.package import hardened_parser, target_member
 
-    recovering = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    recovering = hardened_parser(recover=True)
     overrides = {(o.get("PartName") or "").lstrip("/") for o in types.iter(f"{{{_TYPES_NAMESPACE}}}Override")}  # type: ignore[attr-defined]
     defaults = {(d.get("Extension") or "").lower() for d in types.iter(f"{{{_TYPES_NAMESPACE}}}Default")}  # type: ignore[attr-defined]
     named: dict[str, str] = {}  # member -> content type its relationship implies

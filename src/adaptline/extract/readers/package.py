@@ -78,6 +78,14 @@ _NAMED_PARTS_AT_MOST = 3
 _SAFE_PART_NAME = r"[A-Za-z0-9_./\[\]-]{1,80}"  # package-generated names; anything else is not echoed
 
 
+def hardened_parser(recover: bool = False) -> Any:
+    """The lxml parser every package repair reads with: no entities, no network, no huge trees;
+    with ``recover``, one that reads what it can of damaged XML instead of refusing it."""
+    from lxml import etree
+
+    return etree.XMLParser(recover=recover, resolve_entities=False, no_network=True, huge_tree=False)
+
+
 def with_damaged_xml_recovered(data: bytes) -> tuple[bytes, list[str]]:
     """The package with each XML part that is not well-formed replaced by what lxml's recovering
     parser reads of it, and the names of those parts ([]: ``data`` as it is). A part with nothing
@@ -89,8 +97,7 @@ def with_damaged_xml_recovered(data: bytes) -> tuple[bytes, list[str]]:
 
     from lxml import etree
 
-    strict = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    recovering = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    strict, recovering = hardened_parser(), hardened_parser(recover=True)
     archive = zipfile.ZipFile(io.BytesIO(data))
     rewritten: dict[str, bytes] = {}
     for name in archive.namelist():
@@ -138,8 +145,7 @@ def _restore_main_relationship(relationships: Any, content_types: bytes) -> None
 
     if any(rel.get("Type") == _OFFICE_DOCUMENT for rel in relationships.iter(_RELATIONSHIP)):
         return
-    recovering = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
-    types = etree.fromstring(content_types, recovering)
+    types = etree.fromstring(content_types, hardened_parser(recover=True))
     for override in types.iter(f"{{{_CONTENT_TYPES_NAMESPACE}}}Override") if types is not None else ():
         if main_content_type_kind(override.get("ContentType", "").encode()) and override.get("PartName"):
             etree.SubElement(
@@ -250,7 +256,7 @@ def without_dangling_relationships(data: bytes) -> tuple[bytes, int]:
 
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    parser = hardened_parser()
     archive = zipfile.ZipFile(io.BytesIO(data))
     members = set(archive.namelist())
     rewritten: dict[str, bytes] = {}
