@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import gc
 import sys
 
@@ -10,27 +9,33 @@ from adaptline.stage import run_stage
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--input-dir", required=True, help="raw documents folder (read recursively)")
-    parser.add_argument("--output", required=True, help="records JSONL to write")
-    parser.add_argument("--report", required=True, help="extract report JSON (DVC metrics)")
-    parser.add_argument("--cache-dir", required=True, help="per-document extraction cache (outside DVC outputs)")
-    parser.add_argument("--params", default="params.yaml")
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # Forked first, before argparse and the rest are imported, to load parser libraries on the
+    # other core meanwhile. Its folders are read from the command line as argparse will read them.
+    from adaptline.extract.early import EarlyWorker, option_value
 
-    # Forked before the imports below, to load parser libraries on another core meanwhile.
-    from adaptline.extract.early import EarlyWorker
-
-    early_worker = EarlyWorker.start(args.input_dir, args.cache_dir)
+    input_dir, cache_dir = option_value(argv, "--input-dir"), option_value(argv, "--cache-dir")
+    early_worker = EarlyWorker.start(input_dir, cache_dir) if input_dir and cache_dir else None
     try:
+        import argparse
+
+        parser = argparse.ArgumentParser(description=__doc__)
+        parser.add_argument("--input-dir", required=True, help="raw documents folder (read recursively)")
+        parser.add_argument("--output", required=True, help="records JSONL to write")
+        parser.add_argument("--report", required=True, help="extract report JSON (DVC metrics)")
+        parser.add_argument("--cache-dir", required=True, help="per-document extraction cache (outside DVC outputs)")
+        parser.add_argument("--params", default="params.yaml")
+        args = parser.parse_args(argv)
+
         from adaptline.config import load_section
         from adaptline.extract import ExtractParams, ExtractStageError, run_extract
 
         params = load_section(ExtractParams, "extract", args.params)
-        run_extract(args.input_dir, args.output, args.report, args.cache_dir, params, early_worker)
-    except ExtractStageError as error:
-        print(f"extract: {error}", file=sys.stderr)
-        return 1
+        try:
+            run_extract(args.input_dir, args.output, args.report, args.cache_dir, params, early_worker)
+        except ExtractStageError as error:
+            print(f"extract: {error}", file=sys.stderr)
+            return 1
     finally:
         if early_worker is not None:
             early_worker.discard()

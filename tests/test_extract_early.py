@@ -13,7 +13,7 @@ import pytest
 from extract_builders import C_SOURCE, make_docx, make_pdf, write_old
 
 from adaptline.extract import ExtractParams, run_extract
-from adaptline.extract.early import EarlyWorker, likely_kinds
+from adaptline.extract.early import Channel, EarlyWorker, likely_kinds, option_value
 
 PARAMS = ExtractParams(workers=2)
 
@@ -128,3 +128,46 @@ def test_stage_process_leaves_no_process_behind(tmp_path: Path, indexed_corpus: 
             with pytest.raises(ProcessLookupError):
                 os.killpg(process.pid, 0)  # the group is empty
     assert "missing does not exist" in (tmp_path / "stderr.txt").read_text()
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--input-dir", "raw", "--cache-dir", "c"], "raw"),
+        (["--input-dir=raw", "--output", "o"], "raw"),
+        (["--input-dir", "a", "--input-dir", "b"], "b"),  # the last wins, as in argparse
+        (["--output", "--input-dir"], None),  # no value after it
+        (["--input", "raw"], None),  # abbreviated: argparse reads it, the early worker is not started
+        ([], None),
+    ],
+)
+def test_option_value_reads_the_command_line_as_argparse_does(argv: list[str], expected: str | None) -> None:
+    assert option_value(argv, "--input-dir") == expected
+
+
+def test_channel_speaks_what_a_multiprocessing_connection_speaks() -> None:
+    """The early worker's end (``Channel``) against the stage process's (``Connection``), both
+    ways, for a small message and one over the size Connection sends in two writes."""
+    import socket
+    from multiprocessing.connection import Connection
+
+    ours, theirs = socket.socketpair()
+    connection, channel = Connection(ours.detach()), Channel(theirs.detach())
+    big = {"chunks": ["x" * 70_000], "status": "extracted"}
+    for message in (PARAMS, big):
+        connection.send(message)
+        assert channel.recv() == message
+        channel.send(message)
+        assert connection.recv() == message
+    connection.close()
+    with pytest.raises(EOFError):  # closed between messages
+        channel.recv()
+
+
+def test_channel_reports_a_message_cut_short() -> None:
+    read_end, write_end = os.pipe()
+    os.write(write_end, (100).to_bytes(4, "big", signed=True) + b"only part")
+    os.close(write_end)
+    with pytest.raises(OSError, match="end of file during message"):
+        Channel(read_end).recv()
+    os.close(read_end)

@@ -33,6 +33,19 @@ _JOIN_POLL_S = 0.001
 _EXIT_CODE_UNKNOWN = 255  # the child was reaped elsewhere, so its status is lost
 
 
+def option_value(argv: list[str], option: str) -> str | None:
+    """The value ``argv`` gives ``option`` (``--opt value`` or ``--opt=value``; the last one wins,
+    as in argparse), read before argparse is imported; None when it is not there. A value argparse
+    would read otherwise (an abbreviated option name) only costs the run its early worker."""
+    value = None
+    for index, argument in enumerate(argv):
+        if argument == option and index + 1 < len(argv):
+            value = argv[index + 1]
+        elif argument.startswith(option + "="):
+            value = argument[len(option) + 1 :]
+    return value
+
+
 class EarlyWorker:
     """A forked worker the pool has not adopted yet: its pid and the stage process's end of the
     socket it will be served through."""
@@ -137,16 +150,14 @@ def _child(fd: int, input_dir: str, cache_dir: str) -> None:
     code = 0
     try:
         _preload(input_dir, cache_dir)
-        from multiprocessing.connection import Connection
-
         from adaptline.extract.worker import serve
 
-        connection = Connection(fd)
+        channel = Channel(fd)
         try:
-            params = connection.recv()
+            params = channel.recv()
         except EOFError:  # the stage process ended without adopting it
             return
-        serve(connection, params)
+        serve(channel, params)
     except KeyboardInterrupt:  # Ctrl-C reaches the whole process group; the stage reports it
         code = 1
     except BaseException:
@@ -158,6 +169,55 @@ def _child(fd: int, input_dir: str, cache_dir: str) -> None:
         code = 1
     finally:
         os._exit(code)
+
+
+class Channel:
+    """The early worker's end of its socket. It speaks what ``multiprocessing.connection.Connection``
+    speaks (a 4-byte big-endian signed length, -1 then an 8-byte one for messages of 2 GiB and more,
+    then a pickle), so the stage process keeps a plain ``Connection`` and waits on it with the
+    other workers'. Importing ``multiprocessing.connection`` here instead would cost the early
+    worker ~10 ms (socket, selectors, multiprocessing's own modules) before its first document."""
+
+    _LONG = -1  # length marker of a message that does not fit a signed 32-bit length
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def send(self, value: object) -> None:
+        from _pickle import dumps
+
+        data = dumps(value)
+        size = len(data)
+        if size > 0x7FFFFFFF:
+            header = self._LONG.to_bytes(4, "big", signed=True) + size.to_bytes(8, "big")
+        else:
+            header = size.to_bytes(4, "big", signed=True)
+        view = memoryview(header + data)
+        while view:
+            view = view[os.write(self.fd, view) :]
+
+    def recv(self) -> object:
+        """The next message; EOFError when the other end closed between messages, OSError when it
+        closed inside one (as ``Connection.recv``)."""
+        from _pickle import loads
+
+        size = int.from_bytes(self._read(4, first=True), "big", signed=True)
+        if size == self._LONG:
+            size = int.from_bytes(self._read(8), "big")
+        return loads(self._read(size))
+
+    def _read(self, size: int, first: bool = False) -> bytes:
+        chunks: list[bytes] = []
+        left = size
+        while left:
+            chunk = os.read(self.fd, left)
+            if not chunk:
+                if first and left == size:
+                    raise EOFError
+                raise OSError("got end of file during message")
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
 
 
 def _preload(input_dir: str, cache_dir: str) -> None:

@@ -30,7 +30,7 @@ from adaptline.records import sha256_bytes
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-    from adaptline.extract.early import EarlyWorker
+    from adaptline.extract.early import Channel, EarlyWorker
 
 _MB = 1024 * 1024
 _ERROR_MESSAGE_CHARS = 160
@@ -156,7 +156,7 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
-def serve(connection: Connection, params: ExtractParams) -> None:
+def serve(connection: Connection | Channel, params: ExtractParams) -> None:
     """A worker process's loop: parse each task it receives until told to stop (None) or cut off."""
     # The stage process may run with collection off, but parsers build reference cycles. Freeze
     # what the fork inherited first: the first collection would walk (and copy, page by page) all
