@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         from adaptline.config import load_section
         from adaptline.extract import ExtractParams, ExtractStageError, run_extract
 
-        params = load_section(ExtractParams, "extract", args.params)
+        params = load_section(ExtractParams, "extract", args.params, cache_dir=args.cache_dir)
         try:
             run_extract(args.input_dir, args.output, args.report, args.cache_dir, params, early_worker)
         except ExtractStageError as error:

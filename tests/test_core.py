@@ -12,7 +12,7 @@ import pytest
 
 from adaptline import records as records_module
 from adaptline.cache import ContentCache, cache_key
-from adaptline.config import ParamsError, from_dict, load_section, to_dict
+from adaptline.config import PARSED_PARAMS_PREFIX, ParamsError, from_dict, load_section, read_params_file, to_dict
 from adaptline.records import Location, Record, read_records, write_bytes, write_records
 
 
@@ -114,6 +114,29 @@ def test_params_strict_types_and_keys(tmp_path):
         load_section(_Params, "other", tmp_path / "params.yaml")
 
 
+def test_parsed_params_are_kept_as_json_until_the_file_changes(tmp_path):
+    """With a cache folder, an unchanged params.yaml is read back from JSON (so PyYAML need not be
+    imported); an edit is parsed again and replaces it; data JSON would change is never kept."""
+    params_file, cache = tmp_path / "params.yaml", tmp_path / "cache"
+    params_file.write_text("stage:\n  mode: fast\n  limit: 3\nadapters:\n  b: {}\n  a: {}\n", encoding="utf-8")
+    assert load_section(_Params, "stage", params_file, cache_dir=cache).limit == 3
+    (kept,) = cache.glob(f"{PARSED_PARAMS_PREFIX}*.json")
+    kept.write_text('{"stage": {"limit": 5}, "adapters": {}}', encoding="utf-8")  # proves the JSON is what is read
+    assert load_section(_Params, "stage", params_file, cache_dir=cache).limit == 5
+    kept.write_text("{not json", encoding="utf-8")  # damaged: parsed again, and rewritten
+    assert list(read_params_file(params_file, cache)["adapters"]) == ["b", "a"]  # order kept
+    assert read_params_file(params_file, cache) == read_params_file(params_file)
+
+    params_file.write_text("stage:\n  limit: 4\n", encoding="utf-8")  # an edit: parsed, and the old JSON dropped
+    assert load_section(_Params, "stage", params_file, cache_dir=cache).limit == 4
+    assert len(list(cache.glob(f"{PARSED_PARAMS_PREFIX}*.json"))) == 1
+
+    params_file.write_text("stage:\n  limit: 4\nreleased: 2026-12-01\nby_id: {1: a}\n", encoding="utf-8")
+    assert read_params_file(params_file, cache)["by_id"] == {1: "a"}  # a date and integer keys: not kept
+    assert read_params_file(params_file, cache)["by_id"] == {1: "a"}
+    assert len(list(cache.glob(f"{PARSED_PARAMS_PREFIX}*.json"))) == 1  # still the previous file's
+
+
 def test_content_cache_counts_hits_and_misses(tmp_path):
     cache = ContentCache(tmp_path / "c")
     key = cache_key("sha", "v1", {"a": 1})
@@ -148,3 +171,15 @@ def test_import_without_hides_a_dependency_only_during_the_import(tmp_path, monk
     assert importlib.import_module("optional_dep").VALUE == 1
     import_without("library_b", "optional_dep")  # already loaded: nothing is hidden
     assert sys.modules["library_b"].HAS is True
+
+    # One of two already loaded: the other is still hidden (openpyxl after python-pptx, which
+    # loads Pillow: numpy must stay out).
+    (tmp_path / "library_c.py").write_text(
+        guarded + "try:\n    import other_dep\n    OTHER = True\nexcept ImportError:\n    OTHER = False\n"
+    )
+    (tmp_path / "other_dep.py").write_text("VALUE = 2\n")
+    for name in ("library_c", "other_dep"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    import_without("library_c", "optional_dep", "other_dep")
+    assert (sys.modules["library_c"].HAS, sys.modules["library_c"].OTHER) == (True, False)
+    assert importlib.import_module("other_dep").VALUE == 2

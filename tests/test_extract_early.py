@@ -171,3 +171,19 @@ def test_channel_reports_a_message_cut_short() -> None:
     with pytest.raises(OSError, match="end of file during message"):
         Channel(read_end).recv()
     os.close(read_end)
+
+
+def test_stage_rerun_does_not_import_yaml(tmp_path: Path, indexed_corpus: Path) -> None:
+    """The second run of the stage command reads its params from the JSON kept in its cache folder:
+    PyYAML (~20 ms) is not imported."""
+    (tmp_path / "params.yaml").write_text("extract:\n  workers: 2\n", encoding="utf-8")
+    stage = [sys.executable, "-X", "importtime", str(Path(__file__).resolve().parents[1] / "stages/extract.py")]
+    stage += ["--input-dir", str(indexed_corpus), "--output", str(tmp_path / "stage/records.jsonl")]
+    stage += ["--report", str(tmp_path / "stage/report.json"), "--cache-dir", str(tmp_path / "stage-cache")]
+    stage += ["--params", str(tmp_path / "params.yaml")]
+    env = {**os.environ, "ADAPTLINE_PROGRESS": "0"}
+    imported = []
+    for _ in range(2):
+        done = subprocess.run(stage, capture_output=True, text=True, env=env, check=True)
+        imported.append([line.split("|")[-1].strip() for line in done.stderr.splitlines() if "import time:" in line])
+    assert "yaml" in imported[0] and "yaml" not in imported[1]

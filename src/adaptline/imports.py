@@ -13,18 +13,18 @@ def import_without(module: str, *hidden: str) -> None:
     None``, the import system's own marker), so a library that guards an optional import with
     ``except ImportError`` skips it.
 
-    Nothing is hidden when ``module`` or one of ``hidden`` is already loaded: it is then too late
-    to save anything, and the library should see what is there. The markers are removed
+    A module of ``hidden`` that is already loaded is not hidden (it is too late to save its cost,
+    and the library should see what is there); the others still are. The markers are removed
     afterwards, so anything else in the process still imports the hidden modules normally.
     """
-    if module in sys.modules or any(name in sys.modules for name in hidden):
-        importlib.import_module(module)
+    if module in sys.modules:
         return
-    for name in hidden:
+    markers = [name for name in hidden if name not in sys.modules]
+    for name in markers:
         sys.modules[name] = None  # type: ignore[assignment]
     try:
         importlib.import_module(module)
     finally:
-        for name in hidden:
+        for name in markers:
             if name in sys.modules and sys.modules[name] is None:
                 del sys.modules[name]

@@ -21,13 +21,19 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-import pypdf
-from pypdf.errors import DependencyError, FileNotDecryptedError
-
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers.base import WHOLE_DOCUMENT_ERRORS, Chunk, ExtractError, Extraction, split_text
 from adaptline.extract.readers.embedded import embedded_text
+from adaptline.imports import import_without
 from adaptline.records import Location
+
+# pypdf imports Pillow only to read and replace page images, which text extraction never does:
+# ~10-15 ms of its import, paid by each worker that meets its first pdf (the critical path of a
+# run that adds one .pdf).
+import_without("pypdf", "PIL")
+
+import pypdf  # noqa: E402
+from pypdf.errors import DependencyError, FileNotDecryptedError  # noqa: E402
 
 _PAGE_LABEL = re.compile(
     r"^\W*((page|seite|p\.)\s*\d+|\d+\s*(of|/|von)\s*\d+)(\s*(of|/|von)\s*\d+)?\W*$", re.IGNORECASE

@@ -24,9 +24,10 @@ from adaptline.imports import import_without
 from adaptline.records import Location
 
 # openpyxl imports numpy only so that numpy numbers can be written to cells; a workbook read from
-# bytes never holds one. numpy was ~70 of openpyxl's ~170 ms import, paid by each worker that meets
+# bytes never holds one. It imports Pillow only to load pictures, which a read-only workbook never
+# reads. numpy was ~70 of openpyxl's ~170 ms import, Pillow ~10 ms, paid by each worker that meets
 # its first spreadsheet (the critical path of a run that adds one .xlsx).
-import_without("openpyxl", "numpy")
+import_without("openpyxl", "numpy", "PIL")
 
 import openpyxl  # noqa: E402
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE  # noqa: E402
