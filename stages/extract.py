@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import sys
 
-from adaptline.stage import run_stage
+from adaptline.stage import exit_without_teardown, run_stage
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,10 +44,7 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     # A run mostly copies cached documents: it makes ~100k objects and no cycles worth collecting,
-    # and the process ends with it. Collection off, then the objects frozen before exit (so the
-    # interpreter's shutdown collection does not walk them), saves ~15 % of a cached run's time.
-    # Workers turn collection back on: parsers do make cycles.
+    # and the process ends with it, without the interpreter's teardown. Workers turn collection
+    # back on: parsers do make cycles.
     gc.disable()
-    exit_code = run_stage("extract", main)
-    gc.freeze()
-    sys.exit(exit_code)
+    exit_without_teardown(run_stage("extract", main))

@@ -183,3 +183,21 @@ def test_import_without_hides_a_dependency_only_during_the_import(tmp_path, monk
     import_without("library_c", "optional_dep", "other_dep")
     assert (sys.modules["library_c"].HAS, sys.modules["library_c"].OTHER) == (True, False)
     assert importlib.import_module("other_dep").VALUE == 2
+
+
+@pytest.mark.parametrize("code", [0, 1])
+def test_exit_without_teardown_keeps_the_exit_code_and_flushes_output(code):
+    """Buffered stdout and log lines written just before still reach a pipe."""
+    import subprocess
+
+    program = (
+        "import logging, sys\n"
+        "from adaptline.stage import exit_without_teardown\n"
+        "logging.basicConfig(stream=sys.stderr)\n"
+        "print('printed', end='')\n"
+        "logging.getLogger('x').warning('logged')\n"
+        f"exit_without_teardown({code})\n"
+        "print('never')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert (done.returncode, done.stdout, done.stderr.strip()) == (code, "printed", "WARNING:x:logged")

@@ -34,3 +34,22 @@ def run_stage(name: str, main: Callable[[], int | None]) -> int:
             raise
         print(f"{name}: invalid params: {error}", file=sys.stderr)
         return 1
+
+
+def exit_without_teardown(code: int) -> None:
+    """End the process with ``code`` once what it wrote is flushed, skipping the interpreter's
+    teardown: freeing every object and module one by one, ~5 ms of a stage run that is over.
+
+    Only for a stage's ``__main__``: every output file is written and closed by then (atomic
+    writes), its worker processes are stopped and reaped, and log handlers are flushed here.
+    """
+    import contextlib
+    import os
+
+    logging = sys.modules.get("logging")  # loaded by any stage that logged; not imported to flush
+    if logging is not None:
+        logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # closed, or a broken pipe: nothing can reach it
+            stream.flush()
+    os._exit(code)
