@@ -97,7 +97,7 @@ def main() -> None:
         # each kind. Full runs on these VMs drift by 10-30 % within minutes, so each round's
         # ratios divide by that round's own full run, and their median is printed beside the
         # ratio of the medians.
-        runs = _Runs(raw, work, args.workers, 1)
+        runs = _Runs(raw, work, args.workers)
         (raw / "added").mkdir()
         seeds = itertools.count(args.seed + 1)
         columns = ["full extract", "no change", *extract_corpus.KINDS]
@@ -114,8 +114,8 @@ def main() -> None:
                     elapsed, inside, reports[column] = runs.timed()
                 else:
                     elapsed, inside, reports[column] = runs.add_one(column, seeds)
-                seconds[column] += elapsed
-                inner[column] += inside
+                seconds[column].append(elapsed)
+                inner[column].append(inside)
         print(f"each figure: median of {args.repeats} rounds of fresh stage processes (min-max in brackets)")
         print(f"{'run':<14} {'process s':>21} {'run_extract s':>21} {'per process':>30} {'inside':>8}  cache")
         full, full_inner = seconds["full extract"], inner["full extract"]
@@ -150,17 +150,17 @@ def compare(raw: Path, work: Path, args: argparse.Namespace) -> None:
         compileall.compile_dir(root / "src", quiet=1)
         copy = work / f"arm{number}"
         shutil.copytree(raw, copy / "raw", symlinks=True)
-        runs[name] = _Runs(copy / "raw", copy, args.workers, 1, root)
+        runs[name] = _Runs(copy / "raw", copy, args.workers, root)
         seeds[name] = itertools.count(args.seed + 10_000)
         figures[name] = {}
     for round_number in range(args.repeats):
         order = list(arms) if round_number % 2 == 0 else list(arms)[::-1]
         for name in order:
-            figures[name].setdefault("full", []).extend(runs[name].full()[0])
-            figures[name].setdefault("no change", []).extend(runs[name].timed()[0])
+            figures[name].setdefault("full", []).append(runs[name].full()[0])
+            figures[name].setdefault("no change", []).append(runs[name].timed()[0])
         for kind in extract_corpus.KINDS:
             for name in order:
-                figures[name].setdefault(kind, []).extend(runs[name].add_one(kind, seeds[name])[0])
+                figures[name].setdefault(kind, []).append(runs[name].add_one(kind, seeds[name])[0])
     print(f"\nthis checkout vs --baseline {args.baseline}, interleaved, {args.repeats} rounds (median s, % of full):")
     columns = ["full", "no change", *extract_corpus.KINDS]
     print(f"{'':<14}" + "".join(f"{column:>16}" for column in columns))
@@ -171,43 +171,30 @@ def compare(raw: Path, work: Path, args: argparse.Namespace) -> None:
 
 
 class _Runs:
-    """Repeated stage runs over one corpus and one cache folder."""
+    """Stage runs over one corpus and one cache folder, one at a time: (wall s, run_extract s, report)."""
 
-    def __init__(self, raw: Path, work: Path, workers: int, repeats: int, root: Path = REPO_ROOT) -> None:
-        self.raw, self.work, self.workers, self.repeats, self.root = raw, work, workers, repeats, root
+    def __init__(self, raw: Path, work: Path, workers: int, root: Path = REPO_ROOT) -> None:
+        self.raw, self.work, self.workers, self.root = raw, work, workers, root
 
-    def full(self) -> tuple[list[float], list[float], dict]:
-        """Each run starts from an empty cache; the last one leaves it filled."""
-        seconds, inner = [], []
-        for _ in range(self.repeats):
-            shutil.rmtree(self.work / "cache", ignore_errors=True)
-            elapsed, report = timed_run(self.raw, self.work, self.workers, self.root)
-            seconds.append(elapsed)
-            inner.append(report["totals"]["seconds"])
-        return seconds, inner, report
+    def full(self) -> tuple[float, float, dict]:
+        """From an empty cache; leaves it filled."""
+        shutil.rmtree(self.work / "cache", ignore_errors=True)
+        return self.timed()
 
-    def timed(self) -> tuple[list[float], list[float], dict]:
-        seconds, inner = [], []
-        for _ in range(self.repeats):
-            elapsed, report = timed_run(self.raw, self.work, self.workers, self.root)
-            seconds.append(elapsed)
-            inner.append(report["totals"]["seconds"])
-        return seconds, inner, report
+    def timed(self) -> tuple[float, float, dict]:
+        elapsed, report = timed_run(self.raw, self.work, self.workers, self.root)
+        return elapsed, report["totals"]["seconds"], report
 
-    def add_one(self, kind: str, seeds: Iterator[int]) -> tuple[list[float], list[float], dict]:
-        """Each repeat adds a new document of ``kind`` (one the cache has never seen) to a corpus
-        whose output is up to date, in place of the previous one."""
-        seconds, inner = [], []
-        for _ in range(self.repeats):
-            for old in (self.raw / "added").iterdir():
-                old.unlink()
-            timed_run(self.raw, self.work, self.workers, self.root)  # back to the corpus alone, untimed
-            (self.raw / f"added/new.{kind}").write_bytes(extract_corpus.make(kind, random.Random(next(seeds))))
-            elapsed, report = timed_run(self.raw, self.work, self.workers, self.root)
-            assert report["totals"]["cache_misses"] == 1, report["totals"]
-            seconds.append(elapsed)
-            inner.append(report["totals"]["seconds"])
-        return seconds, inner, report
+    def add_one(self, kind: str, seeds: Iterator[int]) -> tuple[float, float, dict]:
+        """Adds a new document of ``kind`` (one the cache has never seen) to a corpus whose output
+        is up to date, in place of the previous one."""
+        for old in (self.raw / "added").iterdir():
+            old.unlink()
+        timed_run(self.raw, self.work, self.workers, self.root)  # back to the corpus alone, untimed
+        (self.raw / f"added/new.{kind}").write_bytes(extract_corpus.make(kind, random.Random(next(seeds))))
+        elapsed, inside, report = self.timed()
+        assert report["totals"]["cache_misses"] == 1, report["totals"]
+        return elapsed, inside, report
 
 
 def _fmt(values: list[float]) -> str:

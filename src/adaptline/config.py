@@ -50,8 +50,8 @@ def read_params_file(path: str | Path = DEFAULT_PARAMS_PATH, cache_dir: str | Pa
     data = _parse_yaml(raw.decode("utf-8")) or {}
     if not isinstance(data, dict):
         raise ParamsError(f"{file}: top level must be a mapping of sections")
-    if parsed is not None and _json_round_trips(data):
-        _keep_parsed(parsed, data)
+    if parsed is not None and (text := _exact_json(data)) is not None:
+        _keep_parsed(parsed, text)
     return data
 
 
@@ -62,20 +62,23 @@ def _parse_yaml(text: str) -> Any:
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-def _json_round_trips(data: dict[str, Any]) -> bool:
+def _exact_json(data: dict[str, Any]) -> str | None:
+    """``data`` as JSON (key order kept: sections and adapters are listed in order), or None when
+    JSON would not give it back exactly."""
     try:
-        return json.loads(json.dumps(data)) == data
-    except (TypeError, ValueError):  # e.g. a date, or a float JSON has no form for
-        return False
+        text = json.dumps(data)
+    except (TypeError, ValueError):  # e.g. a date
+        return None
+    return text if json.loads(text) == data else None  # e.g. integer keys, NaN
 
 
-def _keep_parsed(parsed: Path, data: dict[str, Any]) -> None:
+def _keep_parsed(parsed: Path, text: str) -> None:
     """Write ``parsed`` and drop older parsed files beside it; a failure only costs the next run a
     parse (the cache folder may be read-only, or shared)."""
     from adaptline.records import write_text
 
     try:
-        write_text(parsed, json.dumps(data))  # key order kept: sections and adapters are listed in order
+        write_text(parsed, text)
         for older in parsed.parent.glob(f"{PARSED_PARAMS_PREFIX}*.json"):
             if older != parsed:
                 older.unlink(missing_ok=True)
