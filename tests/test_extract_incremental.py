@@ -7,6 +7,7 @@ import gc
 import json
 import multiprocessing
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from adaptline.extract import ExtractParams, run_extract
 from adaptline.extract import runner as extract_runner
 from adaptline.extract import worker as extract_worker
 from adaptline.extract.stat_index import INDEX_FILE
-from adaptline.extract.worker import Task, run_tasks
+from adaptline.extract.worker import Task, WorkerPool, run_tasks
 from adaptline.records import read_records
 
 PARAMS = ExtractParams(workers=2)
@@ -159,6 +160,38 @@ def test_tasks_are_pulled_while_workers_parse(tmp_path: Path) -> None:
     assert results == {"a.c": "extracted", "b.c": "extracted"}
     assert seen_children == [1]
     assert list(run_tasks(iter(()), PARAMS, workers=2)) == []
+
+
+def test_pool_workers_exit_before_it_is_closed(tmp_path: Path) -> None:
+    """When its tasks are done, the pool tells its workers to stop; they exit while the caller
+    writes its outputs, and ``close`` only reaps them."""
+    path = tmp_path / "a.c"
+    path.write_bytes(b"int x;\n")
+    with WorkerPool(PARAMS, workers=2) as pool:
+        [(_, result)] = pool.run(iter([Task("a.c", str(path), "c", extract_runner.sha256_bytes(path.read_bytes()))]))
+        assert result["status"] == "extracted"
+        for _ in range(500):  # active_children() reaps the workers that exited
+            if not multiprocessing.active_children():
+                break
+            time.sleep(0.01)
+        assert multiprocessing.active_children() == []
+
+
+def test_pool_kills_a_busy_worker_when_its_caller_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A caller that fails while a worker still parses does not wait for that document."""
+
+    def extract_document(path: str, *args: object) -> dict:
+        if path == "slow":
+            time.sleep(120)
+        return {"status": "extracted", "chunks": [], "meta": {}, "notes": []}
+
+    monkeypatch.setattr(extract_worker, "extract_document", extract_document)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="caller failed"), WorkerPool(PARAMS, workers=2) as pool:
+        for _ in pool.run(iter([Task("slow", "slow", "c", ""), Task("fast", "fast", "c", "")])):
+            raise RuntimeError("caller failed")
+    assert time.monotonic() - started < 4  # killed at once, not after close's 5 s wait for an exit
+    assert multiprocessing.active_children() == []
 
 
 def test_unlistable_subfolder_is_reported_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -29,7 +29,7 @@ from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers import READERS, Chunk, fingerprint
 from adaptline.extract.sniff import sniff
 from adaptline.extract.stat_index import StatIndex
-from adaptline.extract.worker import Task, default_workers, run_tasks
+from adaptline.extract.worker import Task, WorkerPool, default_workers
 from adaptline.log import get_logger, progress_bar
 from adaptline.records import Record, dumps_record, sha256_bytes, write_bytes, write_text
 
@@ -65,27 +65,25 @@ def run_extract(
     workers = default_workers(params.workers)
     bar = progress_bar(total=len(paths), desc="extract")
     scan = _Scan(root, Path(cache_dir), params, bar)
-    try:
-        for task, result in run_tasks(scan.tasks(paths), params, workers, early_worker):
-            if not result.get("transient"):
-                scan.results_cache.put(scan.keys[task.key], result)
-            scan.results[task.key] = result
-            scan.settle(task.key)
-            bar.update()
-    finally:
-        bar.close()
-        if early_worker is not None:
-            early_worker.discard()
-    for rel, status, reason in not_read:  # accounted for like a file, so nothing goes missing silently
-        entry = {"path": rel, "status": status, "reason": reason, "doc_id": None, "kind": None, "n_records": 0}
-        scan.entries[rel] = entry
-        if status == "failed":
-            log.warning("failed: %s: %s", _one_line(rel), reason)
-
-    blocks = [scan.lines[rel] for rel in scan.entries if rel in scan.lines]  # path order: the record order
-    write_bytes(output_path, blocks)
-    report = _report(scan.entries, scan.hits, scan.misses, time.perf_counter() - started, workers)
-    write_text(report_path, _report_text(report))
+    with WorkerPool(params, workers, early_worker) as pool:  # its workers exit while the outputs are written
+        try:
+            for task, result in pool.run(scan.tasks(paths)):
+                if not result.get("transient"):
+                    scan.results_cache.put(scan.keys[task.key], result)
+                scan.results[task.key] = result
+                scan.settle(task.key)
+                bar.update()
+        finally:
+            bar.close()
+        for rel, status, reason in not_read:  # accounted for like a file, so nothing goes missing silently
+            entry = {"path": rel, "status": status, "reason": reason, "doc_id": None, "kind": None, "n_records": 0}
+            scan.entries[rel] = entry
+            if status == "failed":
+                log.warning("failed: %s: %s", _one_line(rel), reason)
+        blocks = [scan.lines[rel] for rel in scan.entries if rel in scan.lines]  # path order: the record order
+        write_bytes(output_path, blocks)
+        report = _report(scan.entries, scan.hits, scan.misses, time.perf_counter() - started, workers)
+        write_text(report_path, _report_text(report))
     totals = report["totals"]
     log.info(
         "extract: %d files -> %d extracted, %d skipped, %d failed; %d records; cache %d hits / %d misses; %.1f s",

@@ -196,6 +196,7 @@ class Worker:
         self.connection, self.process = connection, process
         self.task: Task | None = None
         self.deadline = 0.0
+        self.told_to_stop = False
 
     @classmethod
     def start(cls, context: Any, params: ExtractParams) -> Worker:
@@ -206,6 +207,13 @@ class Worker:
         return cls(connection, process)
 
     def stop(self, kill: bool = False) -> None:
+        self.request_stop(kill)
+        self.finish()
+
+    def request_stop(self, kill: bool = False) -> None:
+        """Tell the worker to exit (kill it when ``kill``, or when it cannot be told); ``finish``
+        waits for it."""
+        self.told_to_stop = True
         if kill:
             self.process.kill()
         else:
@@ -213,6 +221,12 @@ class Worker:
                 self.connection.send(None)
             except OSError:
                 self.process.kill()
+
+    def finish(self) -> None:
+        """Wait for the worker to exit once told to stop (killed if it is busy, or does not exit),
+        and close its connection."""
+        if not self.told_to_stop:
+            self.request_stop(kill=self.task is not None)
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.kill()
@@ -223,70 +237,101 @@ class Worker:
 def run_tasks(
     tasks: Iterable[Task], params: ExtractParams, workers: int, early: EarlyWorker | None = None
 ) -> Iterator[tuple[Task, dict[str, Any]]]:
-    """Run tasks on up to ``workers`` processes; yield (task, result) as they finish (any order).
+    """``WorkerPool.run`` on a pool of its own, closed when the tasks are done."""
+    with WorkerPool(params, workers, early) as pool:
+        yield from pool.run(tasks)
 
-    ``tasks`` is consumed lazily, one task whenever a worker is free: a caller that is still
-    scanning its inputs keeps scanning while the first documents are already being parsed.
-    Workers are started on demand, so a run with nothing to parse starts none. ``early``, when
-    alive, is the first worker (it may have imported the parsers already); the caller disposes of
-    it when no task comes.
+
+class WorkerPool:
+    """Up to ``workers`` worker processes, started on demand, that parse tasks (``run``).
+
+    ``run`` tells its workers to stop as it ends; ``close`` waits for them to exit, and kills
+    ``early`` if no task came. In between, the caller can write its outputs while the workers
+    exit on the other cores: a worker that imported a parser library takes 3-5 ms to exit, on
+    the critical path of a run that adds one document. A ``with`` block closes the pool.
     """
-    source = iter(tasks)
-    first = next(source, None)
-    if first is None:
-        return
-    import multiprocessing  # only a run with documents to parse pays for it (~8 ms)
-    from multiprocessing.connection import wait
 
-    source = itertools.chain([first], source)
-    exhausted = False
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    pool: list[Worker] = []
-    try:
-        if early is not None and (adopted := early.adopt(params)) is not None:
-            pool.append(adopted)
-        while True:
-            while not exhausted:
-                idle = next((index for index, worker in enumerate(pool) if worker.task is None), None)
-                if idle is None and len(pool) >= max(1, workers):
-                    break
-                task = next(source, None)
-                if task is None:
-                    exhausted = True
-                    break
-                if idle is None:
-                    pool.append(Worker.start(context, params))
-                    idle = len(pool) - 1
-                pool[idle] = _assign(pool[idle], task, context, params)
-            busy = [worker for worker in pool if worker.task is not None]
-            if not busy:
-                return
-            timeout = max(0.0, min(worker.deadline for worker in busy) - time.monotonic())
-            ready = set(wait([worker.connection for worker in busy], timeout=timeout))
-            for index, worker in enumerate(pool):
-                task = worker.task
-                if task is None:
-                    continue
-                if worker.connection in ready:
-                    try:
-                        result = worker.connection.recv()
-                    except (EOFError, OSError):
-                        worker.process.join(timeout=5)
-                        reason = _death_reason(worker.process.exitcode, params)
-                        result = {"status": "failed", "reason": reason, "transient": True}
-                        pool[index] = _replace(worker, context, params)
-                    else:
-                        worker.task = None
-                        if result.get("transient"):  # e.g. after a MemoryError: start clean
+    def __init__(self, params: ExtractParams, workers: int, early: EarlyWorker | None = None) -> None:
+        self.params, self.workers, self.early = params, workers, early
+        self._pool: list[Worker] = []
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for worker in self._pool:
+            worker.finish()
+        self._pool = []
+        if self.early is not None:
+            self.early.discard()
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, dict[str, Any]]]:
+        """Run tasks; yield (task, result) as they finish (any order).
+
+        ``tasks`` is consumed lazily, one task whenever a worker is free: a caller that is still
+        scanning its inputs keeps scanning while the first documents are already being parsed.
+        Workers are started on demand, so a run with nothing to parse starts none. ``early``, when
+        alive, is the first worker (it may have imported the parsers already).
+        """
+        source = iter(tasks)
+        first = next(source, None)
+        if first is None:
+            return
+        import multiprocessing  # only a run with documents to parse pays for it (~8 ms)
+        from multiprocessing.connection import wait
+
+        params, pool = self.params, self._pool
+        source = itertools.chain([first], source)
+        exhausted = False
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        try:
+            if self.early is not None and (adopted := self.early.adopt(params)) is not None:
+                pool.append(adopted)
+            while True:
+                while not exhausted:
+                    idle = next((index for index, worker in enumerate(pool) if worker.task is None), None)
+                    if idle is None and len(pool) >= max(1, self.workers):
+                        break
+                    task = next(source, None)
+                    if task is None:
+                        exhausted = True
+                        break
+                    if idle is None:
+                        pool.append(Worker.start(context, params))
+                        idle = len(pool) - 1
+                    pool[idle] = _assign(pool[idle], task, context, params)
+                busy = [worker for worker in pool if worker.task is not None]
+                if not busy:
+                    return
+                timeout = max(0.0, min(worker.deadline for worker in busy) - time.monotonic())
+                ready = set(wait([worker.connection for worker in busy], timeout=timeout))
+                for index, worker in enumerate(pool):
+                    task = worker.task
+                    if task is None:
+                        continue
+                    if worker.connection in ready:
+                        try:
+                            result = worker.connection.recv()
+                        except (EOFError, OSError):
+                            worker.process.join(timeout=5)
+                            reason = _death_reason(worker.process.exitcode, params)
+                            result = {"status": "failed", "reason": reason, "transient": True}
                             pool[index] = _replace(worker, context, params)
-                    yield task, result
-                elif time.monotonic() >= worker.deadline:
-                    pool[index] = _replace(worker, context, params)
-                    reason = f"timed out after {params.timeout_s:g} s (parser killed)"
-                    yield task, {"status": "failed", "reason": reason, "transient": True}
-    finally:
-        for worker in pool:
-            worker.stop(kill=worker.task is not None)
+                        else:
+                            worker.task = None
+                            if result.get("transient"):  # e.g. after a MemoryError: start clean
+                                pool[index] = _replace(worker, context, params)
+                        yield task, result
+                    elif time.monotonic() >= worker.deadline:
+                        pool[index] = _replace(worker, context, params)
+                        reason = f"timed out after {params.timeout_s:g} s (parser killed)"
+                        yield task, {"status": "failed", "reason": reason, "transient": True}
+        finally:
+            for worker in pool:
+                worker.request_stop(kill=worker.task is not None)
 
 
 def _assign(worker: Worker, task: Task, context: Any, params: ExtractParams) -> Worker:
