@@ -17,7 +17,7 @@ from adaptline.extract import ExtractParams, run_extract
 from adaptline.extract import runner as extract_runner
 from adaptline.extract import worker as extract_worker
 from adaptline.extract.stat_index import INDEX_FILE
-from adaptline.extract.worker import Task, WorkerPool, run_tasks
+from adaptline.extract.worker import Task, WorkerPool
 from adaptline.records import read_records
 
 PARAMS = ExtractParams(workers=2)
@@ -137,7 +137,8 @@ def test_workers_collect_garbage_when_the_stage_process_does_not(monkeypatch: py
     )
     gc.disable()
     try:
-        [(_, result)] = run_tasks(iter([Task("a.c", "a.c", "c", "0" * 64)]), PARAMS, workers=1)
+        with WorkerPool(PARAMS, workers=1) as pool:
+            [(_, result)] = pool.run(iter([Task("a.c", "a.c", "c", "0" * 64)]))
     finally:
         gc.enable()
     assert result["meta"] == {"gc": True, "inherited_frozen": True}
@@ -156,10 +157,12 @@ def test_tasks_are_pulled_while_workers_parse(tmp_path: Path) -> None:
         seen_children.append(len(multiprocessing.active_children()))
         yield Task("b.c", str(paths[1]), "c", extract_runner.sha256_bytes(paths[1].read_bytes()))
 
-    results = dict((task.key, result["status"]) for task, result in run_tasks(tasks(), PARAMS, workers=2))
+    with WorkerPool(PARAMS, workers=2) as pool:
+        results = dict((task.key, result["status"]) for task, result in pool.run(tasks()))
     assert results == {"a.c": "extracted", "b.c": "extracted"}
     assert seen_children == [1]
-    assert list(run_tasks(iter(()), PARAMS, workers=2)) == []
+    with WorkerPool(PARAMS, workers=2) as pool:
+        assert list(pool.run(iter(()))) == []
 
 
 def test_pool_workers_exit_before_it_is_closed(tmp_path: Path) -> None:

@@ -234,14 +234,6 @@ class Worker:
         self.connection.close()
 
 
-def run_tasks(
-    tasks: Iterable[Task], params: ExtractParams, workers: int, early: EarlyWorker | None = None
-) -> Iterator[tuple[Task, dict[str, Any]]]:
-    """``WorkerPool.run`` on a pool of its own, closed when the tasks are done."""
-    with WorkerPool(params, workers, early) as pool:
-        yield from pool.run(tasks)
-
-
 class WorkerPool:
     """Up to ``workers`` worker processes, started on demand, that parse tasks (``run``).
 
