@@ -185,6 +185,25 @@ def test_import_without_hides_a_dependency_only_during_the_import(tmp_path, monk
     assert importlib.import_module("other_dep").VALUE == 2
 
 
+def test_hide_for_this_process_hides_only_modules_not_loaded(tmp_path, monkeypatch):
+    import importlib.util
+
+    from adaptline.imports import hide_for_this_process
+
+    (tmp_path / "loaded_dep.py").write_text("VALUE = 1\n")
+    (tmp_path / "unloaded_dep.py").write_text("VALUE = 2\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("loaded_dep", "unloaded_dep"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    loaded = importlib.import_module("loaded_dep")
+    assert hide_for_this_process("loaded_dep", "unloaded_dep") == ["unloaded_dep"]
+    assert sys.modules["loaded_dep"] is loaded
+    assert importlib.util.find_spec("unloaded_dep") is None  # what libraries ask before importing it
+    with pytest.raises(ImportError):
+        importlib.import_module("unloaded_dep")
+    monkeypatch.delitem(sys.modules, "unloaded_dep")
+
+
 @pytest.mark.parametrize("code", [0, 1])
 def test_exit_without_teardown_keeps_the_exit_code_and_flushes_output(code):
     """Buffered stdout and log lines written just before still reach a pipe."""

@@ -163,6 +163,25 @@ def test_base_stage_builds_tiny_model_and_copies_local_dirs(tmp_path):
         run_base(BaseParams(model="some-org/some-model"), split / "train.jsonl", tmp_path / "hub")
 
 
+@pytest.mark.skipif(torch.cuda.is_available(), reason="with CUDA, bitsandbytes serves QLoRA and stays importable")
+def test_model_stages_do_not_import_bitsandbytes_without_cuda() -> None:
+    """peft and transformers' trainer utilities import bitsandbytes whenever it is installed; it
+    only serves nf4 (QLoRA, CUDA only) and costs every model stage ~1.4 s of torch.compile setup."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import adaptline.modeling\n"
+        "from transformers import set_seed\n"  # transformers.trainer_utils imports peft
+        "import peft.import_utils\n"
+        "assert 'bitsandbytes' not in sys.modules or sys.modules['bitsandbytes'] is None\n"
+        "assert not peft.import_utils.is_bnb_available()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
 def test_torch_threads_pins_and_restores() -> None:
     before = torch.get_num_threads()
     with torch_threads(1):

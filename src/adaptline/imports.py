@@ -28,3 +28,14 @@ def import_without(module: str, *hidden: str) -> None:
         for name in markers:
             if name in sys.modules and sys.modules[name] is None:
                 del sys.modules[name]
+
+
+def hide_for_this_process(*names: str) -> list[str]:
+    """Make the ``names`` modules look not installed to everything this process imports from now
+    on (``sys.modules[name] = None``), and return the ones hidden. A module already loaded is
+    left as it is: hiding it would not save its cost, and code that holds it keeps using it.
+    """
+    hidden = [name for name in names if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
+    return hidden

@@ -18,11 +18,18 @@ from typing import Any
 import torch
 
 from adaptline.cache import cache_key
+from adaptline.imports import hide_for_this_process
 from adaptline.manifest import hash_tree
 from adaptline.numerics import warm_up_vml
 from adaptline.records import write_json
 
 warm_up_vml()  # every stage that runs a model imports this module first: see adaptline.numerics
+if not torch.cuda.is_available():
+    # bitsandbytes only serves 4-bit (nf4, QLoRA) training, which needs CUDA; the cpt stage refuses
+    # nf4 without it. peft and transformers' trainer utilities import it whenever it is installed,
+    # and it sets up torch.compile machinery as it loads: ~1.4 s of every stage process that
+    # trains or loads an adapter. Without CUDA they see it as not installed.
+    hide_for_this_process("bitsandbytes")
 
 PathLike = str | os.PathLike[str]
 
