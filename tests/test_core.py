@@ -204,6 +204,52 @@ def test_hide_for_this_process_hides_only_modules_not_loaded(tmp_path, monkeypat
     monkeypatch.delitem(sys.modules, "unloaded_dep")
 
 
+def test_model_library_notices_are_quieted_and_other_warnings_kept(monkeypatch):
+    import logging
+    import os
+    import warnings
+
+    import torch
+
+    from adaptline import log as log_module
+
+    class Collect(logging.Handler):  # on the loggers themselves: torch's do not propagate to the root
+        def emit(self, record: logging.LogRecord) -> None:
+            shown.append(record.getMessage().split(":")[0])
+
+    shown: list[str] = []
+    monkeypatch.setattr(log_module, "_quieted", False)
+    monkeypatch.setenv("ADAPTLINE_PROGRESS", "0")
+    monkeypatch.delenv("HF_HUB_DISABLE_PROGRESS_BARS", raising=False)
+    torchao, pytree = (logging.getLogger(name) for name in ("torchao", "torch.utils._pytree"))
+    saved = {logger: (list(logger.filters), list(logger.handlers)) for logger in (torchao, pytree)}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        log_module.quiet_model_library_notices()
+        try:
+            for logger in (torchao, pytree):
+                logger.addHandler(Collect())
+            monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+            torchao.warning("Failed to load /x/torchao/_C_mxfp8.so: Could not load this library")
+            torchao.warning("Skipping import of cpp extensions due to incompatible torch version")
+            pytree.warning("<enum 'E'> ... Calling register_constant() on Enum subclasses is deprecated")
+            pytree.warning("another pytree warning")
+            monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+            torchao.warning("Failed to load /x/torchao/_C_cutlass_90a.abi3.so: undefined symbol")  # with CUDA
+            warnings.warn("`is_gradient_checkpointing` is deprecated, use ...", FutureWarning, stacklevel=1)
+            warnings.warn("some other deprecation", FutureWarning, stacklevel=1)
+        finally:
+            for logger, (filters, handlers) in saved.items():
+                logger.filters[:], logger.handlers[:] = filters, handlers
+    assert shown == [
+        "Skipping import of cpp extensions due to incompatible torch version",
+        "another pytree warning",
+        "Failed to load /x/torchao/_C_cutlass_90a.abi3.so",
+    ]
+    assert [str(w.message) for w in caught] == ["some other deprecation"]
+    assert os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == "1"  # the libraries' bars follow ours
+
+
 @pytest.mark.parametrize("code", [0, 1])
 def test_exit_without_teardown_keeps_the_exit_code_and_flushes_output(code):
     """Buffered stdout and log lines written just before still reach a pipe."""

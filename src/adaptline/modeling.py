@@ -19,11 +19,13 @@ import torch
 
 from adaptline.cache import cache_key
 from adaptline.imports import hide_for_this_process
+from adaptline.log import quiet_model_library_notices
 from adaptline.manifest import hash_tree
 from adaptline.numerics import warm_up_vml
 from adaptline.records import write_json
 
 warm_up_vml()  # every stage that runs a model imports this module first: see adaptline.numerics
+quiet_model_library_notices()
 if not torch.cuda.is_available():
     # bitsandbytes only serves 4-bit (nf4, QLoRA) training, which needs CUDA; the cpt stage refuses
     # nf4 without it. peft and transformers' trainer utilities import it whenever it is installed,

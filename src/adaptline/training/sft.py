@@ -114,7 +114,7 @@ def run_sft(
             bf16=train.precision == "bf16",
             fp16=train.precision == "fp16",
             torch_compile=train.compile,
-            gradient_checkpointing=train.gradient_checkpointing,
+            activation_checkpointing=train.gradient_checkpointing,  # transformers' new name
             eval_strategy="steps" if val_rows else "no",
             eval_steps=train.eval_every,
             save_strategy="steps" if early else "no",
