@@ -91,8 +91,8 @@ def quiet_model_library_notices() -> None:
     - torch, as torchao loads: "Calling register_constant() on Enum subclasses is deprecated" (a
       notice to torchao's developers);
     - transformers: "`is_gradient_checkpointing` is deprecated" (peft reads the old name);
-    - with ``ADAPTLINE_PROGRESS=0``, the libraries' progress bars (loading and writing weights)
-      go too, not only ours.
+    - with ``ADAPTLINE_PROGRESS=0``, the libraries' progress bars (weights loaded and written,
+      datasets prepared) go too, not only ours.
     """
     global _quieted
     if _quieted:
@@ -105,5 +105,6 @@ def quiet_model_library_notices() -> None:
     import warnings
 
     warnings.filterwarnings("ignore", message="`is_gradient_checkpointing` is deprecated", category=FutureWarning)
-    if not progress_enabled():
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # read once, as huggingface_hub loads
+    if not progress_enabled():  # each read once, as its library loads
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # transformers' weights
+        os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")  # trl's dataset preparation

@@ -37,9 +37,10 @@ from adaptline.evaluate.data import (
 )
 from adaptline.evaluate.perplexity import perplexity
 from adaptline.evaluate.suite import evaluate_models, round_floats
+from adaptline.live import open_live
 from adaptline.log import get_logger, progress
 from adaptline.manifest import ArtifactManifest, hash_tree
-from adaptline.quantize.artifacts import base_model_info, input_hashes, open_live
+from adaptline.quantize.artifacts import base_model_info, input_hashes
 from adaptline.quantize.checkpoint import dir_size
 from adaptline.records import write_json
 from adaptline.stage import StageInputError

@@ -1,4 +1,4 @@
-"""Helpers shared by the deployment stages (qat, distill): manifest fields and dvclive."""
+"""Helpers shared by the deployment stages (qat, distill): the manifest fields they record."""
 
 from __future__ import annotations
 
@@ -20,12 +20,3 @@ def base_model_info(base_dir: str | os.PathLike[str]) -> dict[str, str]:
 
 def input_hashes(*paths: str | os.PathLike[str] | None) -> dict[str, str]:
     return {Path(p).as_posix(): sha256_file(p) for p in paths if p is not None and Path(p).is_file()}
-
-
-def open_live(live_dir: str | os.PathLike[str] | None):
-    """A dvclive logger writing to ``live_dir`` (None: no logging). The stage's dvc.yaml declares the plots."""
-    if live_dir is None:
-        return None
-    from dvclive import Live
-
-    return Live(str(live_dir), save_dvc_exp=False, dvcyaml=None)

@@ -24,9 +24,10 @@ from adaptline.evaluate import EvaluateParams, load_eval_data
 from adaptline.evaluate.data import AdapterScope, batches, pad_id, read_texts, windows
 from adaptline.evaluate.perplexity import perplexity
 from adaptline.evaluate.suite import evaluate_models, round_floats
+from adaptline.live import open_live
 from adaptline.log import get_logger, progress
 from adaptline.manifest import ArtifactManifest
-from adaptline.quantize.artifacts import base_model_info, input_hashes, open_live
+from adaptline.quantize.artifacts import base_model_info, input_hashes
 from adaptline.quantize.checkpoint import dir_size, load_quantized, quantize_from_float_dir, save_quantized
 from adaptline.quantize.gguf_check import LlamaCppError, compare_with_llama_cpp, llama_cpp_available
 from adaptline.quantize.gguf_export import export_gguf

@@ -17,6 +17,7 @@ from typing import Any
 import torch
 
 from adaptline.config import to_dict
+from adaptline.live import open_live
 from adaptline.log import get_logger
 from adaptline.manifest import ArtifactManifest
 from adaptline.modeling import base_model_ref, load_base
@@ -172,8 +173,4 @@ def _metrics(result, n_rows: int, n_records: int, n_val: int, model) -> dict[str
 
 def _open_live(live_dir: PathLike | None, accelerator):
     """dvclive logger for the curves; never touches git or dvc.yaml (the stage runs inside dvc repro)."""
-    if live_dir is None or not accelerator.is_main_process:
-        return None
-    from dvclive import Live
-
-    return Live(str(live_dir), save_dvc_exp=False, dvcyaml=None, report=None)
+    return open_live(live_dir) if accelerator.is_main_process else None

@@ -19,6 +19,7 @@ from typing import Any
 import torch
 
 from adaptline.config import to_dict
+from adaptline.live import open_live
 from adaptline.log import get_logger
 from adaptline.manifest import ArtifactManifest
 from adaptline.modeling import base_model_ref, load_merged
@@ -42,9 +43,7 @@ def _live_callback(live_dir: PathLike | None):
 
     class LiveCallback(TrainerCallback):
         def __init__(self) -> None:
-            from dvclive import Live
-
-            self.live = Live(str(live_dir), save_dvc_exp=False, dvcyaml=None, report=None)
+            self.live = open_live(live_dir)
 
         def on_log(self, args, state, control, logs=None, **kwargs):
             if not state.is_world_process_zero or not logs:
