@@ -20,7 +20,8 @@ def sample_pipeline(tmp_path_factory):
     from pipeline_copy import FAST_PARAMS, copy_repo, dvc, run
 
     root = copy_repo(tmp_path_factory.mktemp("sample_pipeline") / "repo", FAST_PARAMS)
-    dvc(root, "repro")
+    repro = dvc(root, "repro")
+    (root.parent / "repro.log").write_text(repro.stdout + repro.stderr, encoding="utf-8")  # beside the repo
     run(["git", "add", "-A"], root)
     run(["git", "commit", "-qm", "corpus v1"], root)
     return root

@@ -37,3 +37,23 @@ def test_repro_produces_every_stage_output_and_is_then_up_to_date(sample_pipelin
             assert path.exists() and (path.is_dir() or path.stat().st_size > 0), out["path"]
     status = dvc(root, "status").stdout
     assert "up to date" in status, status
+
+
+# Notices the model libraries print in every run that a user cannot act on, and their progress
+# bars (the tests run with ADAPTLINE_PROGRESS=0): see adaptline.log.quiet_model_library_notices.
+LIBRARY_NOISE = (
+    "Failed to load ",  # torchao's CUDA kernel libraries, on a machine without CUDA
+    "register_constant() on Enum subclasses",
+    "is_gradient_checkpointing",
+    "`gradient_checkpointing` is deprecated",
+    "Loading weights",
+    "Writing model shards",
+    "Tokenizing train dataset",
+)
+
+
+def test_repro_output_is_free_of_library_noise(sample_pipeline):
+    log = (sample_pipeline.parent / "repro.log").read_text(encoding="utf-8")
+    assert "Running stage 'distill@" in log  # the whole pipeline's output
+    noisy = [line[:160] for line in log.splitlines() if any(noise in line for noise in LIBRARY_NOISE)]
+    assert noisy == []
