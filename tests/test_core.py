@@ -220,7 +220,8 @@ def test_model_library_notices_are_quieted_and_other_warnings_kept(monkeypatch):
     shown: list[str] = []
     monkeypatch.setattr(log_module, "_quieted", False)
     monkeypatch.setenv("ADAPTLINE_PROGRESS", "0")
-    monkeypatch.delenv("HF_HUB_DISABLE_PROGRESS_BARS", raising=False)
+    for variable in ("HF_HUB_DISABLE_PROGRESS_BARS", "HF_DATASETS_DISABLE_PROGRESS_BARS"):
+        monkeypatch.delenv(variable, raising=False)
     torchao, pytree = (logging.getLogger(name) for name in ("torchao", "torch.utils._pytree"))
     saved = {logger: (list(logger.filters), list(logger.handlers)) for logger in (torchao, pytree)}
     with warnings.catch_warnings(record=True) as caught:
@@ -247,7 +248,7 @@ def test_model_library_notices_are_quieted_and_other_warnings_kept(monkeypatch):
         "Failed to load /x/torchao/_C_cutlass_90a.abi3.so",
     ]
     assert [str(w.message) for w in caught] == ["some other deprecation"]
-    assert os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == "1"  # the libraries' bars follow ours
+    assert os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == os.environ["HF_DATASETS_DISABLE_PROGRESS_BARS"] == "1"
 
 
 def test_open_live_logs_curves_without_pandas(tmp_path):

@@ -122,7 +122,7 @@ def run_cpt(
         len(docs) - n_domain,
     )
 
-    live = _open_live(live_dir, accelerator)
+    live = open_live(live_dir) if accelerator.is_main_process else None
     try:
         result = train_rows(accelerator, model, rows, val_rows, params.train, live=live)
     finally:
@@ -169,8 +169,3 @@ def _metrics(result, n_rows: int, n_records: int, n_val: int, model) -> dict[str
         out["val_perplexity"] = round(math.exp(min(result.best_val_loss, 50.0)), 4)
         out["best_step"] = result.best_step
     return out
-
-
-def _open_live(live_dir: PathLike | None, accelerator):
-    """dvclive logger for the curves; never touches git or dvc.yaml (the stage runs inside dvc repro)."""
-    return open_live(live_dir) if accelerator.is_main_process else None
