@@ -19,9 +19,7 @@ def import_without(module: str, *hidden: str) -> None:
     """
     if module in sys.modules:
         return
-    markers = [name for name in hidden if name not in sys.modules]
-    for name in markers:
-        sys.modules[name] = None  # type: ignore[assignment]
+    markers = hide_for_this_process(*hidden)
     try:
         importlib.import_module(module)
     finally:
