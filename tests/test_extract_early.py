@@ -13,7 +13,7 @@ import pytest
 from extract_builders import C_SOURCE, make_docx, make_pdf, write_old
 
 from adaptline.extract import ExtractParams, run_extract
-from adaptline.extract.early import Channel, EarlyWorker, likely_kinds, option_value
+from adaptline.extract.early import Channel, EarlyWorker, new_kinds, option_value
 
 PARAMS = ExtractParams(workers=2)
 
@@ -41,15 +41,15 @@ def indexed_corpus(tmp_path: Path) -> Path:
     return raw
 
 
-def test_likely_kinds_are_those_of_new_and_changed_files(tmp_path: Path, indexed_corpus: Path) -> None:
+def test_new_kinds_are_those_of_new_and_changed_files(tmp_path: Path, indexed_corpus: Path) -> None:
     cache = str(tmp_path / "out-cache")
-    assert likely_kinds(str(indexed_corpus), cache) == []
+    assert list(new_kinds(str(indexed_corpus), cache)) == []
     write_old(indexed_corpus / "specs/new.pdf", make_pdf(pages=2))
     (indexed_corpus / "notes.txt").write_text("not a document")
-    assert likely_kinds(str(indexed_corpus), cache) == ["pdf"]
+    assert list(new_kinds(str(indexed_corpus), cache)) == ["pdf"]
     write_old(indexed_corpus / "fw/uart.c", C_SOURCE.replace("uart", "UART").encode())  # same size, new bytes
-    assert likely_kinds(str(indexed_corpus), cache) == ["c", "pdf"]  # path order
-    assert likely_kinds(str(indexed_corpus), str(tmp_path / "no-cache")) == ["c", "docx", "pdf"]  # no index: all
+    assert list(new_kinds(str(indexed_corpus), cache)) == ["c", "pdf"]  # path order
+    assert list(new_kinds(str(indexed_corpus), str(tmp_path / "no-cache"))) == ["c", "docx", "pdf"]  # no index: all
 
 
 def test_early_worker_preloads_only_the_likely_readers(tmp_path: Path, indexed_corpus: Path) -> None:
@@ -64,6 +64,26 @@ def test_early_worker_preloads_only_the_likely_readers(tmp_path: Path, indexed_c
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["['pypdf']"]
+
+
+def test_early_worker_stops_preloading_once_a_task_waits(tmp_path: Path, indexed_corpus: Path) -> None:
+    """Once the pool has sent the params, the worker takes its task instead of loading the readers
+    of the kinds the scan meets later (each loads with its first task)."""
+    write_old(indexed_corpus / "reviews/dr.docx", make_docx(extra="A changed review."))
+    write_old(indexed_corpus / "specs/new.pdf", make_pdf(pages=2))
+    loaded = {}
+    for waiting in (False, True):
+        code = (
+            "import os, sys\n"
+            "from adaptline.extract.early import _preload\n"
+            "ours, theirs = os.pipe()\n"
+            f"if {waiting}: os.write(theirs, b'params')\n"
+            f"_preload({str(indexed_corpus)!r}, {str(tmp_path / 'out-cache')!r}, ours)\n"
+            "print(sorted(name for name in ('pypdf', 'docx') if name in sys.modules))\n"
+        )
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        loaded[waiting] = done.stdout.split()
+    assert loaded == {False: ["['docx',", "'pypdf']"], True: ["['docx']"]}  # path order: reviews/ before specs/
 
 
 def test_early_worker_becomes_the_first_worker_and_gives_the_same_records(tmp_path: Path, indexed_corpus: Path) -> None:

@@ -91,6 +91,30 @@ def test_rendered_records_equal_a_fresh_rendering(tmp_path: Path) -> None:
     assert list(Path(tmp_path / "cache/rendered").rglob("*.txt"))
 
 
+def test_report_lines_encoded_during_the_scan_equal_a_fresh_report(tmp_path: Path) -> None:
+    """A rerun encodes the report lines of settled files while the new documents parse; those
+    documents' lines, and everything else, read as in a run from an empty cache."""
+    raw = tmp_path / "raw"
+    write_old(raw / "fw/uart.c", C_SOURCE.encode())
+    write_old(raw / "notes.txt", b"not a document")
+    run(tmp_path, raw)
+    write_old(raw / "reviews/dr.docx", make_docx())
+    write_old(raw / "reviews/dr.v2.docx", make_docx())  # a duplicate of a document parsed in this run
+    write_old(raw / "specs/broken.pdf", b"%PDF-1.7\n1 0 obj <<")  # fails in its worker
+    assert counters(run(tmp_path, raw)) == (1, 2)
+    rerun = (tmp_path / "out/report.json").read_text()
+    fresh_report = tmp_path / "fresh/report.json"
+    fresh = run_extract(raw, tmp_path / "fresh/records.jsonl", fresh_report, tmp_path / "fresh-cache", PARAMS)
+    assert counters(fresh) == (0, 3)
+    files = rerun[: rerun.index("\n  ],\n")]
+    assert files == fresh_report.read_text()[: len(files)]
+    statuses = {entry["path"]: entry["status"] for entry in json.loads(rerun)["files"]}
+    assert statuses == {
+        "fw/uart.c": "extracted", "notes.txt": "skipped", "reviews/dr.v2.docx": "skipped",
+        "reviews/dr.docx": "extracted", "specs/broken.pdf": "failed",
+    }  # fmt: skip
+
+
 @pytest.mark.parametrize("damage", ["last line cut off", "header garbled"])
 def test_damaged_rendered_entry_is_rendered_again(tmp_path: Path, damage: str) -> None:
     """Rendered entries are copied to the output as bytes, unchecked but for their header and

@@ -9,11 +9,12 @@ new document, so the import was the run's critical path.
 
 This worker is forked right after the command line is parsed, before anything heavy is imported.
 On the other core, it lists the input folder, asks the stat index which files are new or changed,
-and imports the readers of their kinds, judged by extension: a guess that can only be wrong in
-cost. Then it waits for the pool to adopt it and send the params, and serves tasks like any worker
-(``worker.serve``). A run with nothing to parse kills it unused. The fork is not free: the stage
-process then takes a copy-on-write fault on each page it writes, 5-9 ms over a run that parses
-nothing (measured in bench/RESULTS.md), against 20-100 ms saved on a run that adds a document.
+and imports the reader of each of their kinds as it meets one, judged by extension: a guess that
+can only be wrong in cost. It stops as soon as the pool has adopted it (a task is waiting), takes
+the params, and serves tasks like any worker (``worker.serve``). A run with nothing to parse kills
+it unused. The fork is not free: the stage process then takes a copy-on-write fault on each page
+it writes, 5-9 ms over a run that parses nothing (measured in bench/RESULTS.md), against 20-100 ms
+saved on a run that adds a document.
 
 Where ``os.fork`` does not exist, there is no early worker and the pool starts its workers as
 before.
@@ -26,6 +27,8 @@ import time
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (~10 ms) before the fork
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from adaptline.extract.params import ExtractParams
     from adaptline.extract.worker import Worker
 
@@ -149,7 +152,7 @@ def _child(fd: int, input_dir: str, cache_dir: str) -> None:
     into the stage's code."""
     code = 0
     try:
-        _preload(input_dir, cache_dir)
+        _preload(input_dir, cache_dir, fd)
         from adaptline.extract.worker import serve
 
         channel = Channel(fd)
@@ -220,27 +223,43 @@ class Channel:
         return b"".join(chunks)
 
 
-def _preload(input_dir: str, cache_dir: str) -> None:
-    """Import the worker code and the readers this run will likely need."""
+def _preload(input_dir: str, cache_dir: str, fd: int | None = None) -> None:
+    """Import the worker code, then the reader of each kind of new or changed file as the folder
+    scan meets one. Stop once ``fd`` (this worker's socket) has the params waiting: the pool has
+    adopted it, so a task is ready, and the rest of the scan (~1,000 stats and index lookups,
+    10-15 ms) would only delay it; a reader not loaded yet loads with its first task."""
+    import contextlib
+
     from adaptline.extract import worker  # noqa: F401
     from adaptline.extract.readers import READERS
 
-    try:
-        kinds = likely_kinds(input_dir, cache_dir)
-    except Exception:  # e.g. no input folder: the stage process reports that, and kills this worker
-        return
-    if set(kinds) & {"docx", "pptx", "xlsx"}:
-        from adaptline.extract import safety  # noqa: F401  (zip checks, before every office document)
-    import contextlib
-
-    for kind in kinds:
+    found = new_kinds(input_dir, cache_dir)
+    while True:
+        try:
+            kind = next(found, None)
+        except Exception:  # e.g. no input folder: the stage process reports that, and kills this worker
+            return
+        if kind is None:
+            return
+        if kind in {"docx", "pptx", "xlsx"}:
+            from adaptline.extract import safety  # noqa: F401  (zip checks, before every office document)
         with contextlib.suppress(Exception):  # reported, if it happens again, with the first such document
             READERS[kind].load()
+        if fd is not None and _readable(fd):
+            return
 
 
-def likely_kinds(input_dir: str, cache_dir: str) -> list[str]:
-    """Kinds, by extension and in path order, of the files the stat index does not vouch for:
-    the files this run will read, and may have to parse."""
+def _readable(fd: int) -> bool:
+    """Whether ``fd`` has data waiting (or is closed), without blocking."""
+    from select import select
+
+    return bool(select([fd], [], [], 0)[0])
+
+
+def new_kinds(input_dir: str, cache_dir: str) -> Iterator[str]:
+    """Kinds, by extension and in path order, each once, of the files the stat index does not
+    vouch for: the files this run will read, and may have to parse. Yielded as the scan meets
+    them, so a reader can load while the scan goes on."""
     from pathlib import Path
 
     from adaptline.extract.listing import list_files
@@ -250,7 +269,7 @@ def likely_kinds(input_dir: str, cache_dir: str) -> list[str]:
     root = Path(input_dir)
     index = StatIndex(cache_dir, root)
     every_kind = set(EXTENSION_KINDS.values())
-    kinds: list[str] = []
+    kinds: set[str] = set()
     for rel, path in list_files(root)[0]:
         kind = EXTENSION_KINDS.get(os.path.splitext(rel)[1].lower())
         if kind is None or kind in kinds:
@@ -260,7 +279,7 @@ def likely_kinds(input_dir: str, cache_dir: str) -> list[str]:
         except OSError:
             continue
         if index.lookup(rel, stat) is None:
-            kinds.append(kind)
-            if len(kinds) == len(every_kind):
-                break
-    return kinds
+            kinds.add(kind)
+            yield kind
+            if kinds == every_kind:
+                return

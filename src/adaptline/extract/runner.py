@@ -42,6 +42,7 @@ _RENDERED_SUBDIR = "rendered"  # inside the cache folder, beside the two-hex-dig
 _MB = 1024 * 1024
 
 log = get_logger(__name__)
+_encode_entry = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode  # a report line; one encoder for all
 
 
 def run_extract(
@@ -83,7 +84,7 @@ def run_extract(
         blocks = [scan.lines[rel] for rel in scan.entries if rel in scan.lines]  # path order: the record order
         write_bytes(output_path, blocks)
         report = _report(scan.entries, scan.hits, scan.misses, time.perf_counter() - started, workers)
-        write_text(report_path, _report_text(report))
+        write_text(report_path, _report_text(report, scan.report_lines))
     totals = report["totals"]
     log.info(
         "extract: %d files -> %d extracted, %d skipped, %d failed; %d records; cache %d hits / %d misses; %.1f s",
@@ -99,7 +100,8 @@ class _Scan:
     ``entries`` is the report entry of every file (in path order), ``rendered`` the finished
     output of documents found in the rendered cache, ``results`` the parser results (from the
     results cache, or filled in by the caller as workers finish), ``keys`` the results-cache key of
-    every extractable document, ``lines`` the output of every settled document that has records.
+    every extractable document, ``lines`` the output of every settled document that has records,
+    ``report_lines`` the report line of every entry that was final when the scan ended.
     """
 
     def __init__(self, root: Path, cache_dir: Path, params: ExtractParams, bar: Any) -> None:
@@ -112,7 +114,9 @@ class _Scan:
         self.results: dict[str, dict[str, Any]] = {}
         self.keys: dict[str, str] = {}
         self.lines: dict[str, bytes] = {}
+        self.report_lines: dict[str, str] = {}
         self._settled: set[str] = set()
+        self._handed_out: set[str] = set()
         self.hits = self.misses = 0
         self._params_digest = cache_key(params.content_params())  # once, not per file
         self._render_code = _render_code_hash()
@@ -146,6 +150,11 @@ class _Scan:
                 yield task
         for rel in self.entries:  # every task is out: settle the cached documents while workers parse
             self.settle(rel)
+        # While the last documents parse, encode the report lines that are final already: ~7 ms
+        # per 1,000 files, otherwise spent after the last result, when a run waits on nothing else.
+        for rel, entry in self.entries.items():
+            if rel not in self._handed_out or rel in self._settled:
+                self.report_lines[rel] = _encode_entry(entry)
 
     def _task(self, rel: str, path: str, sha: str, kind: str) -> Task | None:
         """None when the caches settle the document, else the task that parses it."""
@@ -153,6 +162,7 @@ class _Scan:
             self.bar.update()
             return None
         self.misses += 1
+        self._handed_out.add(rel)
         return Task(rel, path, kind, sha)
 
     def _identify(
@@ -273,12 +283,13 @@ def _parse_rendered(data: bytes | None) -> dict[str, Any] | None:
     return {**parsed, "lines": lines}
 
 
-def _report_text(report: dict[str, Any]) -> str:
+def _report_text(report: dict[str, Any], encoded: dict[str, str] | None = None) -> str:
     """The report as JSON with one line per input file: readable, diffable, and quick to write
-    (``json.dumps`` with ``indent`` runs in pure Python; one compact dump per file runs in C)."""
+    (``json.dumps`` with ``indent`` runs in pure Python; one compact dump per file runs in C).
+    ``encoded`` holds lines already encoded, by path (``_encode_entry`` of the same entry)."""
     rest = json.dumps({k: v for k, v in report.items() if k != "files"}, indent=2, sort_keys=True, ensure_ascii=False)
-    encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode  # one encoder, not one per file
-    files = ",\n".join(f"    {encode(entry)}" for entry in report["files"])
+    encoded = encoded or {}
+    files = ",\n".join(f"    {encoded.get(entry['path']) or _encode_entry(entry)}" for entry in report["files"])
     return '{\n  "files": [\n' + files + "\n  ],\n" + rest[2:] + "\n" if files else rest + "\n"
 
 
