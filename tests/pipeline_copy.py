@@ -29,15 +29,45 @@ def pipeline_env() -> dict[str, str]:
 def run(args: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(args, cwd=cwd, env=pipeline_env(), capture_output=True, text=True)
     if check and result.returncode != 0:
-        raise AssertionError(
-            f"{' '.join(args)} failed ({result.returncode})\n--- stdout\n{result.stdout[-4000:]}\n"
-            f"--- stderr\n{result.stderr[-6000:]}"
-        )
+        raise _failed(result)
     return result
+
+
+def _failed(result: subprocess.CompletedProcess[str]) -> AssertionError:
+    return AssertionError(
+        f"{' '.join(result.args)} failed ({result.returncode})\n--- stdout\n{result.stdout[-4000:]}\n"
+        f"--- stderr\n{result.stderr[-6000:]}"
+    )
 
 
 def dvc(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return run([str(VENV_BIN / "dvc"), *args], cwd, check)
+
+
+class Background:
+    """A `dvc` command running while the test goes on; its output goes to files beside ``cwd``
+    (a pipe left unread would stall it once full)."""
+
+    def __init__(self, cwd: Path, *args: str) -> None:
+        self.args = [str(VENV_BIN / "dvc"), *args]
+        self.stdout_path, self.stderr_path = cwd.parent / f"{cwd.name}.stdout", cwd.parent / f"{cwd.name}.stderr"
+        with open(self.stdout_path, "w") as stdout, open(self.stderr_path, "w") as stderr:
+            self.process = subprocess.Popen(self.args, cwd=cwd, env=pipeline_env(), stdout=stdout, stderr=stderr)
+
+    def wait(self) -> subprocess.CompletedProcess[str]:
+        """Its result once it ends; AssertionError, with the end of its output, if it failed."""
+        returncode = self.process.wait()
+        stdout, stderr = self.stdout_path.read_text(), self.stderr_path.read_text()
+        result = subprocess.CompletedProcess(self.args, returncode, stdout, stderr)
+        if returncode != 0:
+            raise _failed(result)
+        return result
+
+    def stop(self) -> None:
+        """End it early (the test failed already)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
 
 def tracked_files() -> list[str]:

@@ -1,9 +1,11 @@
 """Reproducibility guarantees of the whole pipeline, checked with real `dvc repro` runs (slow).
 
 (b) In a temporary git repository: run corpus v1 and commit, add documents, run v2 and commit,
-    check out v1, `dvc checkout`; then (a) delete every output and rerun everything from scratch:
-    every cached output hashes to what v1's dvc.lock recorded and every v1 artifact (adapters,
-    QAT export, GGUF, student, lineage) comes back bit for bit. One run serves both guarantees.
+    check out v1, `dvc checkout`: every v1 artifact comes back. (a) Meanwhile, in a second copy of
+    v1, delete every output and rerun everything from scratch: every cached output hashes to what
+    v1's dvc.lock recorded and every v1 artifact (adapters, QAT export, GGUF, student, lineage)
+    comes back bit for bit. The two run side by side, as `dvc exp run --jobs 2` would run them:
+    bit-for-bit results must not depend on what else the machine is doing.
 Reports declared ``cache: false`` (timings, cache counters) are excluded: they are not meant to be
 reproducible, and lineage leaves their hashes out for the same reason.
 """
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pipeline_copy import dvc, run
+from pipeline_copy import Background, dvc, run
 
 from adaptline.cli import main as adaptline
 from adaptline.lineage.dvclock import dvc_md5, read_lock, uncached_outputs
@@ -65,44 +67,49 @@ def declares_models(root: Path) -> bool:
 
 
 def test_v2_grows_incrementally_and_v1_reproduces_bit_for_bit(sample_pipeline, tmp_path, capsys):
-    """(b) then (a): corpus v1 (the shared pipeline, committed), add documents -> v2 (only the new
-    documents are extracted), check out v1, `dvc checkout`, delete every output and rerun from
-    scratch: every cached output hashes to v1's dvc.lock and every artifact is bit-identical."""
-    root = tmp_path / "repo"
+    """(b) corpus v1 (the shared pipeline, committed), add documents -> v2 (only the new documents
+    are extracted), check out v1, `dvc checkout`: the v1 artifacts are back. (a) Side by side, in
+    another copy of v1: delete every output and rerun from scratch: every cached output hashes to
+    v1's dvc.lock and every artifact is bit-identical."""
+    root, clean = tmp_path / "repo", tmp_path / "clean"
     shutil.copytree(sample_pipeline, root, symlinks=True)
+    shutil.copytree(sample_pipeline, clean, symlinks=True)
     assert declares_models(root)
     v1_commit = run(["git", "rev-parse", "HEAD"], root).stdout.strip()
     v1_outputs, v1_artifacts = cached_outputs(root), artifacts(root)
     assert v1_artifacts, "dvc.yaml declares model stages but no artifact manifest was written"
     v1_code = json.loads((root / "lineage/index.json").read_text())["code"]
-
-    sample = root / "data/sample"
-    build_docx(
-        sample / "design_reviews/NEW-DR-101_added_review.docx",
-        paragraphs=["The added review re-checks the 5V buck converter loop compensation at 400 kHz."],
-        headings=["Added review"],
-    )
-    write_c(sample / "firmware/added/src/watchdog.c", "void iwdg_kick(void) { IWDG->KR = 0xAAAAu; }\n", "watchdog")
-    dvc(root, "repro")
-    totals = json.loads((root / "data/extracted/extract_report.json").read_text())["totals"]
-    assert totals["cache_misses"] == 2 and totals["files"] == totals["cache_hits"] + 2  # only the new documents
-    assert "up to date" in dvc(root, "status").stdout
-    run(["git", "add", "-A"], root)
-    run(["git", "commit", "-qm", "corpus v2"], root)
-    assert cached_outputs(root) != v1_outputs, "adding documents changed no output"
-
-    run(["git", "checkout", "-q", v1_commit], root)
-    dvc(root, "checkout")
-    assert artifacts(root) == v1_artifacts, "dvc checkout did not restore the v1 artifacts"
-    delete_outputs(root)
-    dvc(root, "repro", "--force", "--no-run-cache")
-    assert artifacts(root) == v1_artifacts, "rerunning v1 did not reproduce its artifacts bit for bit"
-    assert cached_outputs(root) == v1_outputs
+    delete_outputs(clean)
+    rerun = Background(clean, "repro", "--force", "--no-run-cache")
+    try:
+        sample = root / "data/sample"
+        build_docx(
+            sample / "design_reviews/NEW-DR-101_added_review.docx",
+            paragraphs=["The added review re-checks the 5V buck converter loop compensation at 400 kHz."],
+            headings=["Added review"],
+        )
+        write_c(sample / "firmware/added/src/watchdog.c", "void iwdg_kick(void) { IWDG->KR = 0xAAAAu; }\n", "watchdog")
+        dvc(root, "repro")
+        totals = json.loads((root / "data/extracted/extract_report.json").read_text())["totals"]
+        assert totals["cache_misses"] == 2 and totals["files"] == totals["cache_hits"] + 2  # only the new documents
+        assert "up to date" in dvc(root, "status").stdout
+        run(["git", "add", "-A"], root)
+        run(["git", "commit", "-qm", "corpus v2"], root)
+        assert cached_outputs(root) != v1_outputs, "adding documents changed no output"
+        run(["git", "checkout", "-q", v1_commit], root)
+        dvc(root, "checkout")
+        assert artifacts(root) == v1_artifacts, "dvc checkout did not restore the v1 artifacts"
+        assert cached_outputs(root) == v1_outputs
+        rerun.wait()
+    finally:
+        rerun.stop()
+    assert artifacts(clean) == v1_artifacts, "rerunning v1 did not reproduce its artifacts bit for bit"
+    assert cached_outputs(clean) == v1_outputs
     for path, md5 in v1_outputs.items():
-        assert dvc_md5(root / path) == md5, f"{path} differs from dvc.lock after a clean rerun"
-    assert "up to date" in dvc(root, "status").stdout
-    assert adaptline(["verify", "--all", "--repo-root", str(root)]) == 0, capsys.readouterr().out
-    index = json.loads((root / "lineage/index.json").read_text())
+        assert dvc_md5(clean / path) == md5, f"{path} differs from dvc.lock after a clean rerun"
+    assert "up to date" in dvc(clean, "status").stdout
+    assert adaptline(["verify", "--all", "--repo-root", str(clean)]) == 0, capsys.readouterr().out
+    index = json.loads((clean / "lineage/index.json").read_text())
     assert {entry["artifact_dir"] for entry in index["artifacts"]} == set(v1_artifacts)
     assert index["code"] == v1_code and index["code"]["dirty"] is False
 
