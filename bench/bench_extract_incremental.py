@@ -1,12 +1,15 @@
 """Incremental extract: full run over N documents vs. the run after adding one document.
 
-Each run is the stage command exactly as ``dvc repro`` starts it (a fresh ``python
+Each run is the stage command exactly as ``dvc repro`` starts it: a fresh ``python
 stages/extract.py`` process, reading the repository's params.yaml with ``extract.input_dir``
-pointed at the corpus); the time inside ``run_extract`` (the report's ``seconds``) is printed
-too. Each figure is the median of ``--repeats`` rounds (a full run, a run with no change, one
-run after adding a document of each kind); each added document is one the cache has
-never seen. Prints the ratio (goal: <= 3%). The corpus comes from ``adaptline.samples.generate_corpus``
-when that exists, else from bench/extract_corpus.py.
+pointed at the corpus, after the stage's outputs are removed, as ``dvc repro`` removes them before
+it runs a stage. (``--keep-outputs`` leaves them in place: each output then replaces the last
+run's, and on ext4 that rename flushes the new file's data, 5-8 ms for the records.) The time
+inside ``run_extract`` (the report's ``seconds``) is printed too. Each figure is the median of
+``--repeats`` rounds (a full run, a run with no change, one run after adding a document of each
+kind); each added document is one the cache has never seen. Prints the ratio (goal: <= 3%). The
+corpus comes from ``adaptline.samples.generate_corpus`` when that exists, else from
+bench/extract_corpus.py.
 
     .venv/bin/python bench/bench_extract_incremental.py --n-docs 1000
     git worktree add /tmp/base REV && .venv/bin/python bench/bench_extract_incremental.py --baseline /tmp/base
@@ -51,7 +54,9 @@ def make_corpus(out_dir: Path, n_docs: int, seed: int, which: str) -> str:
     return "bench/extract_corpus.py"
 
 
-def timed_run(raw: Path, work: Path, workers: int, root: Path = REPO_ROOT) -> tuple[float, dict]:
+def timed_run(
+    raw: Path, work: Path, workers: int, root: Path = REPO_ROOT, keep_outputs: bool = False
+) -> tuple[float, dict]:
     """Wall time of one stage process of the checkout at ``root``, and its report."""
     params = work / "params.yaml"
     config = yaml.safe_load((root / "params.yaml").read_text(encoding="utf-8"))  # the whole file, as in dvc repro
@@ -62,6 +67,9 @@ def timed_run(raw: Path, work: Path, workers: int, root: Path = REPO_ROOT) -> tu
     command += ["--output", str(work / "records.jsonl"), "--report", str(work / "report.json")]
     command += ["--cache-dir", str(work / "cache")]
     env = {**os.environ, "ADAPTLINE_PROGRESS": "0", "PYTHONPATH": str(root / "src")}  # that checkout's package
+    if not keep_outputs:  # what `dvc repro` does before it runs a stage whose outputs are not `persist`
+        for output in ("records.jsonl", "report.json"):
+            (work / output).unlink(missing_ok=True)
     started = time.perf_counter()
     subprocess.run(command, check=True, env=env, stderr=subprocess.DEVNULL)
     elapsed = time.perf_counter() - started
@@ -81,6 +89,11 @@ def main() -> None:
         help="another checkout (e.g. `git worktree add /tmp/base REV`): its stage is timed too, run by run "
         "interleaved with this one's, each on its own copy of the corpus",
     )
+    parser.add_argument(
+        "--keep-outputs",
+        action="store_true",
+        help="leave the last run's outputs in place (dvc repro removes them before it runs the stage)",
+    )
     args = parser.parse_args()
     # bytecode for src/ as `make setup` writes it (else PYTHONDONTWRITEBYTECODE recompiles it per process)
     compileall.compile_dir(REPO_ROOT / "src", quiet=1)
@@ -97,7 +110,7 @@ def main() -> None:
         # each kind. Full runs on these VMs drift by 10-30 % within minutes, so each round's
         # ratios divide by that round's own full run, and their median is printed beside the
         # ratio of the medians.
-        runs = _Runs(raw, work, args.workers)
+        runs = _Runs(raw, work, args.workers, keep_outputs=args.keep_outputs)
         (raw / "added").mkdir()
         seeds = itertools.count(args.seed + 1)
         columns = ["full extract", "no change", *extract_corpus.KINDS]
@@ -116,7 +129,8 @@ def main() -> None:
                     elapsed, inside, reports[column] = runs.add_one(column, seeds)
                 seconds[column].append(elapsed)
                 inner[column].append(inside)
-        print(f"each figure: median of {args.repeats} rounds of fresh stage processes (min-max in brackets)")
+        outputs = "the last run's outputs left in place" if args.keep_outputs else "outputs removed, as by dvc repro"
+        print(f"each figure: median of {args.repeats} rounds of fresh stage processes ({outputs}; min-max in brackets)")
         print(f"{'run':<14} {'process s':>21} {'run_extract s':>21} {'per process':>30} {'inside':>8}  cache")
         full, full_inner = seconds["full extract"], inner["full extract"]
         for column in columns:
@@ -150,7 +164,7 @@ def compare(raw: Path, work: Path, args: argparse.Namespace) -> None:
         compileall.compile_dir(root / "src", quiet=1)
         copy = work / f"arm{number}"
         shutil.copytree(raw, copy / "raw", symlinks=True)
-        runs[name] = _Runs(copy / "raw", copy, args.workers, root)
+        runs[name] = _Runs(copy / "raw", copy, args.workers, root, args.keep_outputs)
         seeds[name] = itertools.count(args.seed + 10_000)
         figures[name] = {}
     for round_number in range(args.repeats):
@@ -173,8 +187,8 @@ def compare(raw: Path, work: Path, args: argparse.Namespace) -> None:
 class _Runs:
     """Stage runs over one corpus and one cache folder, one at a time: (wall s, run_extract s, report)."""
 
-    def __init__(self, raw: Path, work: Path, workers: int, root: Path = REPO_ROOT) -> None:
-        self.raw, self.work, self.workers, self.root = raw, work, workers, root
+    def __init__(self, raw: Path, work: Path, workers: int, root: Path = REPO_ROOT, keep_outputs: bool = False) -> None:
+        self.raw, self.work, self.workers, self.root, self.keep_outputs = raw, work, workers, root, keep_outputs
 
     def full(self) -> tuple[float, float, dict]:
         """From an empty cache; leaves it filled."""
@@ -182,7 +196,7 @@ class _Runs:
         return self.timed()
 
     def timed(self) -> tuple[float, float, dict]:
-        elapsed, report = timed_run(self.raw, self.work, self.workers, self.root)
+        elapsed, report = timed_run(self.raw, self.work, self.workers, self.root, self.keep_outputs)
         return elapsed, report["totals"]["seconds"], report
 
     def add_one(self, kind: str, seeds: Iterator[int]) -> tuple[float, float, dict]:
@@ -190,7 +204,7 @@ class _Runs:
         is up to date, in place of the previous one."""
         for old in (self.raw / "added").iterdir():
             old.unlink()
-        timed_run(self.raw, self.work, self.workers, self.root)  # back to the corpus alone, untimed
+        timed_run(self.raw, self.work, self.workers, self.root, self.keep_outputs)  # back to the corpus alone, untimed
         (self.raw / f"added/new.{kind}").write_bytes(extract_corpus.make(kind, random.Random(next(seeds))))
         elapsed, inside, report = self.timed()
         assert report["totals"]["cache_misses"] == 1, report["totals"]
