@@ -116,7 +116,6 @@ class _Scan:
         self.lines: dict[str, bytes] = {}
         self.report_lines: dict[str, str] = {}
         self._settled: set[str] = set()
-        self._handed_out: set[str] = set()
         self.hits = self.misses = 0
         self._params_digest = cache_key(params.content_params())  # once, not per file
         self._render_code = _render_code_hash()
@@ -152,8 +151,9 @@ class _Scan:
             self.settle(rel)
         # While the last documents parse, encode the report lines that are final already: ~7 ms
         # per 1,000 files, otherwise spent after the last result, when a run waits on nothing else.
+        # Final: settled, or never looked up (skipped, failed or a duplicate when identified).
         for rel, entry in self.entries.items():
-            if rel not in self._handed_out or rel in self._settled:
+            if rel in self._settled or rel not in self.keys:
                 self.report_lines[rel] = _encode_entry(entry)
 
     def _task(self, rel: str, path: str, sha: str, kind: str) -> Task | None:
@@ -162,7 +162,6 @@ class _Scan:
             self.bar.update()
             return None
         self.misses += 1
-        self._handed_out.add(rel)
         return Task(rel, path, kind, sha)
 
     def _identify(
