@@ -105,19 +105,84 @@ def test_zip_bomb_refused_on_compression_ratio(tmp_path: Path) -> None:
     assert "compression ratio" in entries["ratio.docx"]["reason"] and "(limit 200)" in entries["ratio.docx"]["reason"]
 
 
-def test_billion_laughs_in_document_xml_refused(tmp_path: Path) -> None:
+def billion_laughs(root: bytes) -> bytes:
+    """An XML document whose DTD expands one entity to 10**9 characters inside ``root``."""
     laughs = b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
     laughs += b"".join(
         b' <!ENTITY lol%d "%s">\n' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10)
     )
-    laughs += (
-        b']>\n<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">&lol9;</w:document>'
+    return laughs + b"]>\n" + root
+
+
+def test_billion_laughs_in_document_xml_refused(tmp_path: Path) -> None:
+    laughs = billion_laughs(
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">&lol9;</w:document>'
     )
     entries, _ = extract(tmp_path, {"laughs.docx": replace_member(make_docx(), "word/document.xml", laughs)})
     assert entries["laughs.docx"]["status"] == "failed"
     assert entries["laughs.docx"]["reason"] == (
         "XML with a DTD/entity declarations refused in word/document.xml (entity expansion risk)"
     )
+
+
+_SHEET_ROOT = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
+def xlsx_with_first_sheet(part: str, content: bytes | None = None) -> bytes:
+    """make_xlsx() with its first sheet stored at ``part`` (holding ``content``, if given): openpyxl
+    finds a sheet through the workbook's relationships, so it reads whatever the part is named."""
+    source = zipfile.ZipFile(io.BytesIO(make_xlsx()))
+    members = {}
+    for name in source.namelist():
+        data = source.read(name).replace(b"worksheets/sheet1.xml", part.removeprefix("xl/").encode())
+        if name == "xl/worksheets/sheet1.xml":
+            name, data = part, source.read(name) if content is None else content
+        members[name] = data
+    return zip_with(members)
+
+
+def test_dtd_refused_in_a_sheet_whatever_its_part_is_named(tmp_path: Path) -> None:
+    """openpyxl reads sheets with the standard library's parser, which expands internal entities:
+    the zip check is the defence, so it must cover a sheet part not named .xml too."""
+    files = {
+        "renamed.xlsx": xlsx_with_first_sheet("xl/worksheets/sheet1.dat"),
+        "laughs.xlsx": xlsx_with_first_sheet("xl/worksheets/sheet1.dat", billion_laughs(_SHEET_ROOT + b"</worksheet>")),
+        "utf16.xlsx": xlsx_with_first_sheet(
+            "xl/worksheets/sheet1.bin",
+            codecs.BOM_UTF16_BE + billion_laughs(_SHEET_ROOT + b"</worksheet>").decode().encode("utf-16-be"),
+        ),
+    }
+    entries, _ = extract(tmp_path, files)
+    assert entries["renamed.xlsx"]["status"] == "extracted"  # the part is read as the sheet
+    assert entries["laughs.xlsx"]["reason"] == (
+        "XML with a DTD/entity declarations refused in xl/worksheets/sheet1.dat (entity expansion risk)"
+    )
+    assert entries["utf16.xlsx"]["reason"] == (
+        "XML with a DTD/entity declarations refused in xl/worksheets/sheet1.bin (entity expansion risk)"
+    )
+
+
+def test_dtd_after_a_prologue_longer_than_what_is_checked_refused(tmp_path: Path) -> None:
+    """Only a member's first 64 KB are read for a DTD, which must come before the root element: a
+    root element that does not start there is refused. A long sheet whose root starts at once is
+    read (the check runs on every member of every office document)."""
+    padding = b"<!--" + b" " * (70 << 10) + b"-->\n"
+    late = padding + billion_laughs(_SHEET_ROOT + b"</worksheet>").replace(b'<?xml version="1.0"?>\n', b"")
+    sheet = zipfile.ZipFile(io.BytesIO(make_xlsx())).read("xl/worksheets/sheet1.xml")
+    root_end = sheet.index(b">", sheet.index(b"<worksheet")) + 1
+    long_sheet = sheet[:root_end] + padding + sheet[root_end:]
+    entries, _ = extract(
+        tmp_path,
+        {
+            "late.xlsx": replace_member(make_xlsx(), "xl/worksheets/sheet1.xml", late),
+            "long.xlsx": replace_member(make_xlsx(), "xl/worksheets/sheet1.xml", long_sheet),
+        },
+    )
+    assert entries["late.xlsx"]["reason"] == (
+        "XML whose root element does not start in its first 64 KB refused in xl/worksheets/sheet1.xml "
+        "(a DTD could follow unchecked)"
+    )
+    assert entries["long.xlsx"]["status"] == "extracted"
 
 
 def test_encrypted_pdf_with_password_fails_and_empty_password_opens(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from adaptline.extract.params import ExtractParams
 from adaptline.extract.readers import READERS
 from adaptline.extract.readers.imported import html_text
+from adaptline.extract.safety import check_zip
 
 PARAMS = ExtractParams()
 _ALT_CHUNK = (
@@ -78,6 +79,23 @@ def test_imported_html_web_archive_text_and_word_content_are_read_where_they_sta
     annex_parts = {chunk.location.part: chunk.text for chunk in READERS["docx"].read(annex, PARAMS).chunks}
     assert annex_parts["header"] not in body.text  # Word drops an imported document's running parts
     assert extraction.notes == ["imported content (altChunk) of type application/rtf not read"]
+
+
+def test_imported_web_page_with_a_doctype_passes_the_zip_check() -> None:
+    """The zip check refuses DTDs in every member that starts like XML, whatever its name. A web
+    page's ``<!DOCTYPE html>`` declares no entities: it must not cost the host document, even in a
+    page longer than the 64 KB the check reads."""
+    page = (
+        b'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+        b'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<html><body><h2>Ripple</h2>'
+        + b"<p>12 mV at full load</p>" * 4000
+        + b"</body></html>"
+    )
+    data = _report_with_chunks([("/word/afchunk1.htm", "text/html", page)])
+    check_zip(data, "docx", PARAMS)
+    body = [chunk.text for chunk in READERS["docx"].read(data, PARAMS).chunks if chunk.location.part == "body"]
+    assert body[0].startswith("# Test report\n\nBefore.\n\n## Ripple\n\n12 mV at full load\n\n")
+    assert "".join(body).count("12 mV at full load") == 4000
 
 
 def test_imported_content_that_is_missing_or_damaged_is_a_note() -> None:

@@ -26,8 +26,12 @@ from adaptline.records import Location
 # openpyxl imports numpy only so that numpy numbers can be written to cells; a workbook read from
 # bytes never holds one. It imports Pillow only to load pictures, which a read-only workbook never
 # reads. numpy was ~70 of openpyxl's ~170 ms import, Pillow ~10 ms, paid by each worker that meets
-# its first spreadsheet (the critical path of a run that adds one .xlsx).
-import_without("openpyxl", "numpy", "PIL")
+# its first spreadsheet (the critical path of a run that adds one .xlsx). With defusedxml
+# installed (markitdown brings it), openpyxl reads sheets and shared strings through defusedxml's
+# pure-Python subclass of the standard library's parser, to refuse DTDs; without it, through the
+# parser in C: ~15 % of a workbook's parse. A DTD never gets this far: ``safety.check_zip`` refuses
+# it in every member a parser could read as XML, whatever its name, installed extras or not.
+import_without("openpyxl", "numpy", "PIL", "defusedxml")
 
 import openpyxl  # noqa: E402
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE  # noqa: E402
