@@ -27,13 +27,20 @@ _SNIFF_BYTES = 512  # enough of a member not named as XML to tell whether it sta
 _DTD_MARKERS = tuple(marker.encode(codec) for marker in ("<!DOCTYPE", "<!ENTITY") for codec in ("utf-8", "utf-16-le"))
 # A member not named as XML may be HTML (a Word altChunk) with a harmless <!DOCTYPE html>: what is
 # refused there is a DTD that can declare entities (an internal subset) or an entity declaration.
-_DECLARES_ENTITIES = re.compile(r"<!ENTITY|<!DOCTYPE[^\[>]*\[")
+_DECLARES_ENTITIES = re.compile(rb"<!ENTITY|<!DOCTYPE[^\[>]*\[")
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
-_BYTE_ORDER_MARKS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# How a member in UTF-16 starts (a byte order mark, or a "<" without one), its codec, and how many
+# bytes of the start to drop.
+_UTF16_STARTS = (
+    (codecs.BOM_UTF16_LE, "utf-16-le", 2),
+    (codecs.BOM_UTF16_BE, "utf-16-be", 2),
+    (b"<\0", "utf-16-le", 0),
+    (b"\0<", "utf-16-be", 0),
+)
 # What may come before the root element: white space, the XML declaration and other processing
 # instructions, comments, and a document type declaration without an internal subset.
-_PROLOGUE_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*>", re.DOTALL)
-_ELEMENT_START = re.compile(r"<[^\s!?/<>]")
+_PROLOGUE_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*>", re.DOTALL)
+_ELEMENT_START = re.compile(rb"<[^\s!?/<>]")
 
 
 def check_zip(data: bytes, kind: str, params: ExtractParams) -> None:
@@ -80,45 +87,43 @@ def _check_xml_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, kind: s
     try:
         with archive.open(member) as handle:
             head = handle.read(_XML_PROLOGUE_BYTES if named_xml else _SNIFF_BYTES)
-            text = _xml_text(head, named_xml)
-            if text is None:
-                return
+            markup = _as_utf8(head)
             if not named_xml:
+                if not markup.lstrip().startswith(b"<"):
+                    return
                 head += handle.read(_XML_PROLOGUE_BYTES - len(head))
-                text = _xml_text(head, named_xml=True)
+                markup = _as_utf8(head)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as error:
         raise ExtractError(f"corrupt or unreadable {kind} file (member {member.filename}: {error})") from None
-    if (named_xml and any(marker in head for marker in _DTD_MARKERS)) or _DECLARES_ENTITIES.search(text):
+    if named_xml:
+        declared = any(marker in head for marker in _DTD_MARKERS) or (
+            markup is not head and any(marker in markup for marker in _DTD_MARKERS)
+        )
+    else:
+        declared = _DECLARES_ENTITIES.search(markup) is not None
+    if declared:
         raise ExtractError(f"XML with a DTD/entity declarations refused in {member.filename} (entity expansion risk)")
-    if len(head) < member.file_size and not _root_element_starts(text):
+    if len(head) < member.file_size and not _root_element_starts(markup):
         raise ExtractError(
             f"XML whose root element does not start in its first {_XML_PROLOGUE_BYTES // 1024} KB refused "
             f"in {member.filename} (a DTD could follow unchecked)"
         )
 
 
-def _xml_text(head: bytes, named_xml: bool) -> str | None:
-    """``head`` decoded as the XML it starts (by its byte order mark, or by a first ``<`` in UTF-16
-    or else UTF-8); None when the member is not named as XML and does not start with ``<``."""
-    codec = "utf-8"
-    for mark, marked_codec in _BYTE_ORDER_MARKS:
-        if head.startswith(mark):
-            head, codec = head[len(mark) :], marked_codec
-            break
-    else:
-        if head.startswith(b"<\0"):
-            codec = "utf-16-le"
-        elif head.startswith(b"\0<"):
-            codec = "utf-16-be"
-    text = head.decode(codec, errors="replace")
-    if not named_xml and not text.lstrip().startswith("<"):
-        return None
-    return text
+def _as_utf8(head: bytes) -> bytes:
+    """``head`` as UTF-8 markup: decoded from UTF-16 where its start says so, a UTF-8 byte order
+    mark dropped; other bytes as they are (only the ASCII markup is looked at)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return head[len(codecs.BOM_UTF8) :]
+    for start, codec, dropped in _UTF16_STARTS:
+        if head.startswith(start):
+            return head[dropped:].decode(codec, errors="replace").encode()
+    return head
 
 
-def _root_element_starts(text: str) -> bool:
-    """Whether the root element's start tag follows the prologue within ``text``."""
+def _root_element_starts(markup: bytes) -> bool:
+    """Whether the root element's start tag follows the prologue within ``markup``."""
     position = 0
-    while item := _PROLOGUE_ITEM.match(text, position):
+    while item := _PROLOGUE_ITEM.match(markup, position):
         position = item.end()
-    return _ELEMENT_START.match(text, position) is not None
+    return _ELEMENT_START.match(markup, position) is not None
